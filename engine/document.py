@@ -1,0 +1,276 @@
+"""The graph document: the one source of truth, a networkx MultiDiGraph with
+positions and values on its nodes. Every change is a method here, checked before
+anything moves, and announced through plain-Python events the canvas observes."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from engine.errors import EditRefused
+from engine.evaluate import Evaluation, evaluate_plan
+from engine.events import Event
+from engine.fileformat import FORMAT, VERSION, GraphSpec, node_to_json
+from engine.layout import layered_positions
+from engine.ops import OPS, Op, OpRegistry
+from engine.plan import Edge, Plan, PlanNode, compile_plan
+from engine.values import Value, parse_value, value_to_json
+
+DEFAULT_LEAF_VALUE = 1.0
+
+
+class GraphDocument:
+    """Nodes are string ids with attributes `op`, `x`, `y`, optional `label`,
+    `value` (input and constant only) and any unknown keys a file brought; edges
+    are (source, target, key) with the attribute `port`."""
+
+    def __init__(self, registry: OpRegistry = OPS) -> None:
+        self.registry = registry
+        self.graph = nx.MultiDiGraph(format=FORMAT, version=VERSION)
+        self.revision = 0
+        self._evaluation: tuple[int, Evaluation] | None = None
+        self.node_added = Event()
+        self.node_removed = Event()
+        self.node_moved = Event()
+        self.node_changed = Event()
+        self.edge_added = Event()
+        self.edge_removed = Event()
+        self.graph_changed = Event()
+        self.reset = Event()
+        self.changed = Event()
+        """Fires after every change above, once per change."""
+
+    # ----------------------------------------------------------------- queries
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.graph
+
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def node_ids(self) -> list[str]:
+        return list(self.graph.nodes)
+
+    def attrs(self, node_id: str) -> dict[str, Any]:
+        """The node's attributes; read them, change them only through the edit methods."""
+        return self.graph.nodes[node_id]
+
+    def op_of(self, node_id: str) -> Op:
+        return self.registry[self.graph.nodes[node_id]["op"]]
+
+    def name_of(self, node_id: str) -> str:
+        return self.graph.nodes[node_id].get("label") or node_id
+
+    def position(self, node_id: str) -> tuple[float, float]:
+        attrs = self.graph.nodes[node_id]
+        return attrs["x"], attrs["y"]
+
+    def value_of(self, node_id: str) -> Value | None:
+        return self.graph.nodes[node_id].get("value")
+
+    def edges(self) -> list[Edge]:
+        return list(self.graph.edges(keys=True))
+
+    def has_edge(self, edge: Edge) -> bool:
+        return self.graph.has_edge(*edge)
+
+    def port_of(self, edge: Edge) -> int:
+        return self.graph.edges[edge]["port"]
+
+    def in_edges(self, node_id: str) -> list[Edge]:
+        return list(self.graph.in_edges(node_id, keys=True))
+
+    def out_edges(self, node_id: str) -> list[Edge]:
+        return list(self.graph.out_edges(node_id, keys=True))
+
+    def edges_touching(self, node_ids: Iterable[str]) -> list[Edge]:
+        found: dict[Edge, None] = {}
+        for node_id in node_ids:
+            for edge in self.graph.in_edges(node_id, keys=True):
+                found[edge] = None
+            for edge in self.graph.out_edges(node_id, keys=True):
+                found[edge] = None
+        return list(found)
+
+    def edge_into(self, node_id: str, port: int) -> Edge | None:
+        for source, target, key, edge_port in self.graph.in_edges(node_id, keys=True, data="port"):
+            if edge_port == port:
+                return source, target, key
+        return None
+
+    @property
+    def name(self) -> str:
+        return self.graph.graph.get("name", "")
+
+    @property
+    def requested_output(self) -> str | None:
+        """The output named in the document (graph.output), if any."""
+        output = self.graph.graph.get("output")
+        return output if output in self.graph else None
+
+    def new_node_id(self, op_name: str) -> str:
+        """Inputs get the next free letter (a, b, c, ...); other nodes `mul1`, `mul2`, ..."""
+        if op_name == "input":
+            for letter in string.ascii_lowercase:
+                if letter not in self.graph:
+                    return letter
+            op_name = "x"
+        number = 1
+        while f"{op_name}{number}" in self.graph:
+            number += 1
+        return f"{op_name}{number}"
+
+    # ------------------------------------------------------------------- edits
+    def _announce(self, event: Event, *args: Any) -> None:
+        self.revision += 1
+        event.emit(*args)
+        self.changed.emit()
+
+    def add_node(self, op: str, x: float = 0.0, y: float = 0.0, *, node_id: str | None = None,
+                 label: str | None = None, value: Any = None, extra: dict[str, Any] | None = None) -> str:
+        """Add a node and return its id; leaves without a value get 1."""
+        op_spec = self.registry.get(op)
+        if op_spec is None:
+            raise EditRefused(f"there is no op named '{op}'")
+        node_id = node_id if node_id is not None else self.new_node_id(op)
+        if node_id in self.graph:
+            raise EditRefused(f"a node with the id '{node_id}' already exists")
+        attrs: dict[str, Any] = {"op": op}
+        if label:
+            attrs["label"] = label
+        if op_spec.is_leaf:
+            attrs["value"] = parse_value(DEFAULT_LEAF_VALUE if value is None else value)
+        attrs["x"], attrs["y"] = float(x), float(y)
+        attrs.update(extra or {})
+        self.graph.add_node(node_id, **attrs)
+        self._announce(self.node_added, node_id)
+        return node_id
+
+    def remove_node(self, node_id: str) -> None:
+        """Remove a node and, first, every wire into or out of it."""
+        for edge in self.edges_touching([node_id]):
+            self.remove_edge(edge)
+        self.graph.remove_node(node_id)
+        self._announce(self.node_removed, node_id)
+
+    def check_connection(self, source: str, target: str, port: int) -> Edge | None:
+        """Raise EditRefused if source → target:port is not allowed; else return the
+        edge now in that port, which connecting would replace."""
+        for node_id in (source, target):
+            if node_id not in self.graph:
+                raise EditRefused(f"there is no node '{node_id}'")
+        op = self.op_of(target)
+        if not 0 <= port < op.arity:
+            raise EditRefused(f"{self.name_of(target)} ({op.name}) has no input port {port}")
+        if source == target:
+            raise EditRefused(f"{self.name_of(source)} cannot feed itself")
+        if nx.has_path(self.graph, target, source):
+            raise EditRefused(
+                f"connecting {self.name_of(source)} → {self.name_of(target)} would make a cycle, "
+                f"because {self.name_of(target)} already feeds {self.name_of(source)}")
+        return self.edge_into(target, port)
+
+    def add_edge(self, source: str, target: str, port: int, *, key: int | None = None,
+                 extra: dict[str, Any] | None = None) -> Edge:
+        """Wire source's output into target's input `port`; the port must be free."""
+        occupant = self.check_connection(source, target, port)
+        if occupant is not None:
+            raise EditRefused(
+                f"input {self.op_of(target).port_names[port]} of {self.name_of(target)} is already wired")
+        if key is not None and self.graph.has_edge(source, target, key):
+            raise EditRefused(f"the edge {source} → {target} key {key} already exists")
+        key = self.graph.add_edge(source, target, key=key, port=port, **(extra or {}))
+        edge = (source, target, key)
+        self._announce(self.edge_added, edge)
+        return edge
+
+    def remove_edge(self, edge: Edge) -> None:
+        self.graph.remove_edge(*edge)
+        self._announce(self.edge_removed, edge)
+
+    def edge_attrs(self, edge: Edge) -> dict[str, Any]:
+        return self.graph.edges[edge]
+
+    def move_node(self, node_id: str, x: float, y: float) -> None:
+        attrs = self.graph.nodes[node_id]
+        attrs["x"], attrs["y"] = float(x), float(y)
+        self._announce(self.node_moved, node_id)
+
+    def set_value(self, node_id: str, value: Any) -> None:
+        """Set an input's or constant's value; raises BadValue and changes nothing on bad input."""
+        if not self.op_of(node_id).is_leaf:
+            raise EditRefused(f"{self.name_of(node_id)} computes its value; only inputs and constants take one")
+        self.graph.nodes[node_id]["value"] = parse_value(value)
+        self._announce(self.node_changed, node_id)
+
+    def set_label(self, node_id: str, label: str | None) -> None:
+        attrs = self.graph.nodes[node_id]
+        if label:
+            attrs["label"] = label
+        else:
+            attrs.pop("label", None)
+        self._announce(self.node_changed, node_id)
+
+    def set_graph_attr(self, key: str, value: Any) -> None:
+        """Graph-level attributes (`name`, `output`); None removes the key."""
+        if value is None:
+            self.graph.graph.pop(key, None)
+        else:
+            self.graph.graph[key] = value
+        self._announce(self.graph_changed)
+
+    def set_output(self, node_id: str | None) -> None:
+        self.set_graph_attr("output", node_id)
+
+    def replace_with(self, other: GraphDocument) -> None:
+        """Adopt another document's graph wholesale (open, revert, new)."""
+        self.graph = other.graph
+        self._announce(self.reset)
+
+    # ------------------------------------------------------------- conversions
+    @classmethod
+    def from_spec(cls, spec: GraphSpec, registry: OpRegistry = OPS) -> GraphDocument:
+        """Build a document from a checked file; nodes without a position are laid out."""
+        document = cls(registry)
+        graph = document.graph
+        graph.graph.update(spec.graph)
+        graph.add_nodes_from(spec.nodes)
+        graph.add_edges_from(spec.edges)
+        unplaced = [n for n, attrs in spec.nodes if "x" not in attrs or "y" not in attrs]
+        if unplaced:
+            layout = layered_positions(graph)
+            for node_id in unplaced:
+                graph.nodes[node_id]["x"], graph.nodes[node_id]["y"] = layout[node_id]
+        return document
+
+    def to_data(self, results: Evaluation | None = None) -> dict[str, Any]:
+        """File format version 1; with `results`, each node and edge gets its `result`."""
+        nodes = []
+        for node_id, attrs in self.graph.nodes(data=True):
+            node = node_to_json(node_id, attrs)
+            if results is not None:
+                node["result"] = {"value": value_to_json(results.value(node_id)),
+                                  "grad": value_to_json(results.grad(node_id))}
+            nodes.append(node)
+        edges = []
+        for source, target, key, attrs in self.graph.edges(keys=True, data=True):
+            edge = {"source": source, "target": target, "key": key, **attrs}
+            if results is not None:
+                edge["result"] = {"value": value_to_json(results.edge_value((source, target, key))),
+                                  "grad": value_to_json(results.edge_grad((source, target, key)))}
+            edges.append(edge)
+        graph = {**self.graph.graph, "format": FORMAT, "version": VERSION}
+        return {"directed": True, "multigraph": True, "graph": graph, "nodes": nodes, "edges": edges}
+
+    def plan(self) -> Plan:
+        nodes = [PlanNode(node_id, self.registry[attrs["op"]], attrs.get("value"), attrs.get("label"))
+                 for node_id, attrs in self.graph.nodes(data=True)]
+        return compile_plan(nodes, self.graph.edges(keys=True, data="port"), self.requested_output)
+
+    def evaluation(self) -> Evaluation:
+        """Values, gradients and trace of the document as it is now (cached per revision)."""
+        if self._evaluation is None or self._evaluation[0] != self.revision:
+            self._evaluation = (self.revision, evaluate_plan(self.plan()))
+        return self._evaluation[1]

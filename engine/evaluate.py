@@ -1,0 +1,178 @@
+"""Run a compiled Plan forward, then backward from the output; never raises for a
+graph a person can build. Per-node problems are reported, numpy's nan/inf flow on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from engine.plan import Edge, Plan
+from engine.values import Value, format_shape, ones_like, shape_of, unbroadcast, value_to_json
+
+if TYPE_CHECKING:
+    from engine.trace import Trace
+
+INCOMPLETE = "incomplete"
+BLOCKED = "blocked"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a node has no value: a port not wired, a value missing, a shape clash..."""
+
+    kind: str
+    message: str
+
+
+class Evaluation:
+    """Every node's value and gradient, every edge's forward value and backward
+    contribution, and (built on first use) the trace of primitive steps."""
+
+    def __init__(self, plan: Plan, values: list[Value | None], grads: list[Value | None],
+                 problems: dict[int, Problem], edge_locals: list[list[Value] | None],
+                 edge_grads: list[list[Value | None] | None], output_problem: str | None) -> None:
+        self.plan = plan
+        self.values = values
+        self.grads = grads
+        self.problems = problems
+        self.edge_locals = edge_locals
+        self.edge_grads = edge_grads
+        self.output_problem = output_problem
+
+    @property
+    def output(self) -> str | None:
+        return self.plan.ids[self.plan.output] if self.plan.output >= 0 else None
+
+    @property
+    def ok(self) -> bool:
+        """True when the output's value and every gradient were computed."""
+        return self.output_problem is None
+
+    def value(self, node_id: str) -> Value | None:
+        return self.values[self.plan.index[node_id]]
+
+    def grad(self, node_id: str) -> Value | None:
+        return self.grads[self.plan.index[node_id]]
+
+    def problem(self, node_id: str) -> Problem | None:
+        return self.problems.get(self.plan.index[node_id])
+
+    def edge_value(self, edge: Edge) -> Value | None:
+        return self.values[self.plan.index[edge[0]]]
+
+    def edge_grad(self, edge: Edge) -> Value | None:
+        """The contribution this edge carried back to its source, if it carried one."""
+        target = self.plan.index[edge[1]]
+        grads = self.edge_grads[target]
+        if grads is None:
+            return None
+        port = self.plan.in_edges[target].index(edge)
+        return grads[port]
+
+    @cached_property
+    def trace(self) -> Trace:
+        from engine.trace import build_trace
+
+        return build_trace(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `main.py eval` report: {"output": ID, "nodes": {ID: {"value", "grad"}}}."""
+        nodes = {
+            node_id: {"value": value_to_json(value), "grad": value_to_json(grad)}
+            for node_id, value, grad in zip(self.plan.ids, self.values, self.grads)
+        }
+        return {"output": self.output, "nodes": nodes}
+
+
+def _describe_shapes(args: tuple[Value, ...]) -> str:
+    return " and ".join(format_shape(shape_of(a)) for a in args)
+
+
+def _forward(plan: Plan) -> tuple[list[Value | None], dict[int, Problem]]:
+    values: list[Value | None] = [None] * len(plan)
+    problems: dict[int, Problem] = {}
+    ops, sources, leaf_values, names = plan.ops, plan.sources, plan.leaf_values, plan.names
+    for i in plan.order:
+        op = ops[i]
+        forward = op.forward
+        if forward is None:
+            value = leaf_values[i]
+            if value is None:
+                problems[i] = Problem(INCOMPLETE, f"{names[i]} has no value")
+            values[i] = value
+            continue
+        srcs = sources[i]
+        if -1 in srcs:
+            missing = ", ".join(op.port_names[p] for p, s in enumerate(srcs) if s < 0)
+            problems[i] = Problem(INCOMPLETE, f"{names[i]} ({op.name}) has nothing wired into {missing}")
+            continue
+        args = tuple(values[s] for s in srcs)
+        blocked = next((s for s in srcs if values[s] is None), None)
+        if blocked is not None:
+            problems[i] = Problem(BLOCKED, f"{names[i]} waits for {names[blocked]}, which has no value")
+            continue
+        try:
+            values[i] = forward(*args)
+        except (ValueError, TypeError) as error:
+            reason = str(error).split("\n")[0].rstrip(". ")
+            problems[i] = Problem(
+                FAILED, f"{names[i]} ({op.name}) cannot combine shapes {_describe_shapes(args)}: {reason}")
+    for i in plan.unordered:
+        problems[i] = Problem(FAILED, f"{names[i]} is on a cycle")
+    return values, problems
+
+
+def _backward(plan: Plan, values: list[Value | None]) -> tuple[
+        list[Value | None], list[list[Value] | None], list[list[Value | None] | None]]:
+    count = len(plan)
+    grads: list[Value | None] = [None] * count
+    edge_locals: list[list[Value] | None] = [None] * count
+    edge_grads: list[list[Value | None] | None] = [None] * count
+    ops, sources = plan.ops, plan.sources
+    grads[plan.output] = ones_like(values[plan.output])
+    for i in reversed(plan.order):
+        upstream = grads[i]
+        if upstream is None:
+            continue
+        op = ops[i]
+        if op.forward is None:
+            continue
+        srcs = sources[i]
+        args = tuple(values[s] for s in srcs)
+        out = values[i]
+        locals_here: list[Value] = [None] * len(srcs)  # type: ignore[list-item]
+        grads_here: list[Value | None] = [None] * len(srcs)
+        for port, spec in enumerate(op.ports):
+            source = srcs[port]
+            if not ops[source].gets_gradient:
+                continue
+            local = spec.local(args, out)
+            contribution = unbroadcast(spec.chain(local, upstream, args, out), shape_of(args[port]))
+            locals_here[port] = local
+            grads_here[port] = contribution
+            previous = grads[source]
+            # Never in place: a contribution may be the very array another node holds.
+            grads[source] = contribution if previous is None else previous + contribution
+        edge_locals[i] = locals_here
+        edge_grads[i] = grads_here
+    return grads, edge_locals, edge_grads
+
+
+def evaluate_plan(plan: Plan) -> Evaluation:
+    """Forward every node that can be computed; backward when the output has a value."""
+    with np.errstate(all="ignore"):
+        values, problems = _forward(plan)
+        output_problem = plan.output_problem
+        if output_problem is None and plan.output in problems:
+            output_problem = problems[plan.output].message
+        if output_problem is None:
+            grads, edge_locals, edge_grads = _backward(plan, values)
+        else:
+            grads = [None] * len(plan)
+            edge_locals = [None] * len(plan)
+            edge_grads = [None] * len(plan)
+    return Evaluation(plan, values, grads, problems, edge_locals, edge_grads, output_problem)

@@ -1,0 +1,275 @@
+"""The operation table: each op defined once (ports, forward, local derivatives, texts).
+
+Local derivatives are split in two so the trace can show the chain rule as it is
+taught: `local(args, out)` is the number on the edge (∂out/∂port), and
+`chain(local, upstream, args, out)` turns it and the upstream gradient into the
+contribution (elementwise `local · upstream` unless the op says otherwise, as
+matmul does). Texts are templates whose `{names}` are port names or `out`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.values import Value
+
+LocalFn = Callable[[tuple[Value, ...], Value], Value]
+ChainFn = Callable[[Value, Value, tuple[Value, ...], Value], Value]
+
+ONE = np.float64(1.0)
+MINUS_ONE = np.float64(-1.0)
+
+
+def _times(local: Value, upstream: Value, args: tuple[Value, ...], out: Value) -> Value:
+    return local * upstream
+
+
+def _pass_through(local: Value, upstream: Value, args: tuple[Value, ...], out: Value) -> Value:
+    return upstream
+
+
+def _negated(local: Value, upstream: Value, args: tuple[Value, ...], out: Value) -> Value:
+    return -upstream
+
+
+def _indicator(condition: Any) -> Value:
+    if isinstance(condition, np.ndarray):
+        return condition.astype(np.float64)
+    return np.float64(condition)
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    """One input of an op and how the gradient flows back through it."""
+
+    name: str
+    derivative: str
+    local: LocalFn
+    chain: ChainFn = _times
+    chain_text: str = "{grad} · {derivative}"
+
+
+@dataclass(frozen=True)
+class Op:
+    """An operation: what it computes and how its gradient flows back."""
+
+    name: str
+    symbol: str
+    group: str
+    summary: str
+    forward_text: str
+    forward: Callable[..., Value] | None
+    ports: tuple[PortSpec, ...] = ()
+    out_text: str = ""
+    gets_gradient: bool = True
+    port_names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "port_names", tuple(p.name for p in self.ports))
+
+    @property
+    def arity(self) -> int:
+        return len(self.ports)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.forward is None
+
+    def derivative_text(self, port: int) -> str:
+        """The local derivative in the op's own terms, e.g. `∂/∂a = b`."""
+        names = {name: name for name in self.port_names}
+        names["out"] = self.out_text or self.symbol
+        return f"∂/∂{self.port_names[port]} = {self.ports[port].derivative.format(**names)}"
+
+    def tooltip(self) -> str:
+        lines = [f"{self.name}: {self.summary}"]
+        lines += [self.derivative_text(i) for i in range(self.arity)]
+        return "\n".join(lines)
+
+
+class OpRegistry:
+    """Ops by name; accepts new entries at run time (custom ops come later)."""
+
+    def __init__(self) -> None:
+        self._ops: dict[str, Op] = {}
+
+    def register(self, op: Op) -> Op:
+        if op.name in self._ops:
+            raise ValueError(f"an op named '{op.name}' is already registered")
+        self._ops[op.name] = op
+        return op
+
+    def get(self, name: str) -> Op | None:
+        return self._ops.get(name)
+
+    def __getitem__(self, name: str) -> Op:
+        return self._ops[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._ops
+
+    def __iter__(self) -> Iterator[Op]:
+        return iter(self._ops.values())
+
+    def names(self) -> list[str]:
+        return list(self._ops)
+
+    def groups(self) -> dict[str, list[Op]]:
+        grouped: dict[str, list[Op]] = {}
+        for op in self._ops.values():
+            grouped.setdefault(op.group, []).append(op)
+        return grouped
+
+
+OPS = OpRegistry()
+
+INPUTS = "Inputs"
+ARITHMETIC = "Arithmetic"
+FUNCTIONS = "Functions"
+REDUCTIONS = "Reductions"
+LINEAR_ALGEBRA = "Linear algebra"
+LOSSES = "Losses"
+
+
+def _leaf(name: str, symbol: str, summary: str, gets_gradient: bool) -> None:
+    OPS.register(Op(name, symbol, INPUTS, summary, "{value}", None, gets_gradient=gets_gradient))
+
+
+_leaf("input", "in", "a value you set; it receives a gradient", True)
+_leaf("constant", "const", "a fixed value; it receives no gradient", False)
+
+
+def _binary(name: str, symbol: str, group: str, summary: str, forward_text: str,
+            forward: Callable[..., Value], a: PortSpec, b: PortSpec, out_text: str = "") -> None:
+    OPS.register(Op(name, symbol, group, summary, forward_text, forward, (a, b), out_text))
+
+
+def _unary(name: str, symbol: str, summary: str, forward_text: str, forward: Callable[..., Value],
+           derivative: str, local: LocalFn, chain: ChainFn = _times, out_text: str = "",
+           group: str = FUNCTIONS) -> None:
+    port = PortSpec("x", derivative, local, chain)
+    OPS.register(Op(name, symbol, group, summary, forward_text, forward, (port,), out_text))
+
+
+_binary("add", "+", ARITHMETIC, "a + b", "{a} + {b}", np.add,
+        PortSpec("a", "1", lambda args, out: ONE, _pass_through, "{grad}"),
+        PortSpec("b", "1", lambda args, out: ONE, _pass_through, "{grad}"))
+_binary("sub", "−", ARITHMETIC, "a − b", "{a} − {b}", np.subtract,
+        PortSpec("a", "1", lambda args, out: ONE, _pass_through, "{grad}"),
+        PortSpec("b", "−1", lambda args, out: MINUS_ONE, _negated, "−{grad}"))
+_binary("mul", "×", ARITHMETIC, "a · b", "{a} × {b}", np.multiply,
+        PortSpec("a", "{b}", lambda args, out: args[1]),
+        PortSpec("b", "{a}", lambda args, out: args[0]))
+_binary("div", "÷", ARITHMETIC, "a / b", "{a} / {b}", np.divide,
+        PortSpec("a", "1/{b}", lambda args, out: 1.0 / args[1]),
+        PortSpec("b", "−{a}/{b}²", lambda args, out: -args[0] / (args[1] * args[1])))
+
+
+def _pow_local_exponent(args: tuple[Value, ...], out: Value) -> Value:
+    base, exponent = args
+    # a^b·ln a is 0·(−inf) at a = 0; the limit (and PyTorch) gives 0 there for b ≥ 0.
+    return np.where((base == 0) & (exponent >= 0), 0.0, out * np.log(base))[()]
+
+
+_binary("pow", "^", ARITHMETIC, "base ^ exponent", "{base}^{exponent}", np.power,
+        PortSpec("base", "{exponent}·{base}^({exponent}−1)",
+                 lambda args, out: args[1] * np.power(args[0], args[1] - 1.0)),
+        PortSpec("exponent", "{out}·ln {base}", _pow_local_exponent), out_text="base^exponent")
+_unary("neg", "−x", "−x", "−{x}", np.negative, "−1", lambda args, out: MINUS_ONE, _negated,
+       group=ARITHMETIC)
+_unary("square", "x²", "x²", "{x}²", np.square, "2·{x}", lambda args, out: 2.0 * args[0],
+       group=ARITHMETIC)
+_unary("sqrt", "√", "√x", "√{x}", np.sqrt, "1/(2·√{x})", lambda args, out: 0.5 / out)
+_unary("abs", "|x|", "|x|", "|{x}|", np.abs, "sign({x})", lambda args, out: np.sign(args[0]))
+_unary("exp", "exp", "eˣ", "exp({x})", np.exp, "exp({x})", lambda args, out: out)
+_unary("log", "log", "ln x (natural logarithm)", "log({x})", np.log, "1/{x}",
+       lambda args, out: 1.0 / args[0])
+_unary("sin", "sin", "sin x", "sin({x})", np.sin, "cos({x})", lambda args, out: np.cos(args[0]))
+_unary("cos", "cos", "cos x", "cos({x})", np.cos, "−sin({x})", lambda args, out: -np.sin(args[0]))
+_unary("tanh", "tanh", "tanh x", "tanh({x})", np.tanh, "1 − {out}²",
+       lambda args, out: 1.0 - out * out, out_text="tanh")
+
+
+def _sigmoid(x: Value) -> Value:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+_unary("sigmoid", "σ", "1 / (1 + e⁻ˣ)", "σ({x})", _sigmoid, "{out}·(1 − {out})",
+       lambda args, out: out * (1.0 - out), out_text="σ")
+_unary("relu", "ReLU", "max(x, 0)", "relu({x})", lambda x: np.maximum(x, 0.0), "[{x} > 0]",
+       lambda args, out: _indicator(args[0] > 0))
+_binary("max", "max", FUNCTIONS, "the larger of a and b", "max({a}, {b})", np.maximum,
+        PortSpec("a", "[{a} ≥ {b}]", lambda args, out: _indicator(args[0] >= args[1])),
+        PortSpec("b", "[{b} > {a}]", lambda args, out: _indicator(args[1] > args[0])))
+_binary("min", "min", FUNCTIONS, "the smaller of a and b", "min({a}, {b})", np.minimum,
+        PortSpec("a", "[{a} ≤ {b}]", lambda args, out: _indicator(args[0] <= args[1])),
+        PortSpec("b", "[{b} < {a}]", lambda args, out: _indicator(args[1] < args[0])))
+
+
+def _ones(args: tuple[Value, ...], out: Value) -> Value:
+    x = args[0]
+    return np.ones(x.shape) if isinstance(x, np.ndarray) else ONE
+
+
+def _ones_over_n(args: tuple[Value, ...], out: Value) -> Value:
+    x = args[0]
+    return np.full(x.shape, 1.0 / x.size) if isinstance(x, np.ndarray) else ONE
+
+
+_unary("sum", "Σ", "the sum of all entries", "Σ {x}", np.sum, "1", _ones, group=REDUCTIONS)
+_unary("mean", "mean", "the mean of all entries", "mean({x})", np.mean, "1/n", _ones_over_n,
+       group=REDUCTIONS)
+
+
+def _matmul_grads(a: Value, b: Value, upstream: Value) -> tuple[Value, Value]:
+    """(∂/∂a, ∂/∂b) of a @ b, with numpy's rules for 1-D operands (a vector is
+    a row on the left and a column on the right)."""
+    a_2d = a[np.newaxis, :] if a.ndim == 1 else a
+    b_2d = b[:, np.newaxis] if b.ndim == 1 else b
+    g = np.asarray(upstream)
+    if a.ndim == 1:
+        g = np.expand_dims(g, -2)
+    if b.ndim == 1:
+        g = np.expand_dims(g, -1)
+    grad_a = g @ np.swapaxes(b_2d, -1, -2)
+    grad_b = np.swapaxes(a_2d, -1, -2) @ g
+    if a.ndim == 1:
+        grad_a = grad_a.squeeze(-2)
+    if b.ndim == 1:
+        grad_b = grad_b.squeeze(-1)
+    return grad_a, grad_b
+
+
+_binary("matmul", "@", LINEAR_ALGEBRA, "the matrix product a @ b", "{a} @ {b}", np.matmul,
+        PortSpec("a", "{b}ᵀ", lambda args, out: args[1],
+                 lambda local, g, args, out: _matmul_grads(args[0], args[1], g)[0],
+                 "{grad} @ {b}ᵀ"),
+        PortSpec("b", "{a}ᵀ", lambda args, out: args[0],
+                 lambda local, g, args, out: _matmul_grads(args[0], args[1], g)[1],
+                 "{a}ᵀ @ {grad}"))
+
+
+def _mse(prediction: Value, target: Value) -> Value:
+    diff = prediction - target
+    return np.mean(diff * diff)
+
+
+def _mse_local(sign: float) -> LocalFn:
+    def local(args: tuple[Value, ...], out: Value) -> Value:
+        diff = args[0] - args[1]
+        size = diff.size if isinstance(diff, np.ndarray) else 1
+        return (sign * 2.0 / size) * diff
+    return local
+
+
+_binary("mse", "MSE", LOSSES, "mean((prediction − target)²)", "mse({prediction}, {target})", _mse,
+        PortSpec("prediction", "2·({prediction} − {target})/n", _mse_local(1.0)),
+        PortSpec("target", "−2·({prediction} − {target})/n", _mse_local(-1.0)))
+
+
+def get_op(name: str) -> Op | None:
+    return OPS.get(name)
