@@ -79,6 +79,12 @@ class GraphDocument:
     def port_of(self, edge: Edge) -> int:
         return self.graph.edges[edge]["port"]
 
+    def edge_attrs(self, edge: Edge) -> dict[str, Any]:
+        return self.graph.edges[edge]
+
+    def new_edge_key(self, source: str, target: str) -> int:
+        return self.graph.new_edge_key(source, target)
+
     def in_edges(self, node_id: str) -> list[Edge]:
         return list(self.graph.in_edges(node_id, keys=True))
 
@@ -134,9 +140,6 @@ class GraphDocument:
         op_spec = self.registry.get(op)
         if op_spec is None:
             raise EditRefused(f"there is no op named '{op}'")
-        node_id = node_id if node_id is not None else self.new_node_id(op)
-        if node_id in self.graph:
-            raise EditRefused(f"a node with the id '{node_id}' already exists")
         attrs: dict[str, Any] = {"op": op}
         if label:
             attrs["label"] = label
@@ -144,9 +147,18 @@ class GraphDocument:
             attrs["value"] = parse_value(DEFAULT_LEAF_VALUE if value is None else value)
         attrs["x"], attrs["y"] = float(x), float(y)
         attrs.update(extra or {})
+        node_id = node_id if node_id is not None else self.new_node_id(op)
+        self.insert_node(node_id, attrs)
+        return node_id
+
+    def insert_node(self, node_id: str, attrs: dict[str, Any]) -> None:
+        """Put back a node exactly as recorded (undo, paste): attrs as `attrs()` returns them."""
+        if node_id in self.graph:
+            raise EditRefused(f"a node with the id '{node_id}' already exists")
+        if attrs.get("op") not in self.registry:
+            raise EditRefused(f"there is no op named '{attrs.get('op')}'")
         self.graph.add_node(node_id, **attrs)
         self._announce(self.node_added, node_id)
-        return node_id
 
     def remove_node(self, node_id: str) -> None:
         """Remove a node and, first, every wire into or out of it."""
@@ -175,13 +187,20 @@ class GraphDocument:
     def add_edge(self, source: str, target: str, port: int, *, key: int | None = None,
                  extra: dict[str, Any] | None = None) -> Edge:
         """Wire source's output into target's input `port`; the port must be free."""
+        return self.insert_edge(source, target, key, {"port": port, **(extra or {})})
+
+    def insert_edge(self, source: str, target: str, key: int | None, attrs: dict[str, Any]) -> Edge:
+        """Put back an edge exactly as recorded (undo, paste); attrs hold its `port`."""
+        port = attrs["port"]
         occupant = self.check_connection(source, target, port)
         if occupant is not None:
             raise EditRefused(
                 f"input {self.op_of(target).port_names[port]} of {self.name_of(target)} is already wired")
-        if key is not None and self.graph.has_edge(source, target, key):
+        if key is None:
+            key = self.graph.new_edge_key(source, target)
+        elif self.graph.has_edge(source, target, key):
             raise EditRefused(f"the edge {source} → {target} key {key} already exists")
-        key = self.graph.add_edge(source, target, key=key, port=port, **(extra or {}))
+        self.graph.add_edge(source, target, key=key, **attrs)
         edge = (source, target, key)
         self._announce(self.edge_added, edge)
         return edge
@@ -189,9 +208,6 @@ class GraphDocument:
     def remove_edge(self, edge: Edge) -> None:
         self.graph.remove_edge(*edge)
         self._announce(self.edge_removed, edge)
-
-    def edge_attrs(self, edge: Edge) -> dict[str, Any]:
-        return self.graph.edges[edge]
 
     def move_node(self, node_id: str, x: float, y: float) -> None:
         attrs = self.graph.nodes[node_id]
