@@ -116,15 +116,20 @@ class GraphDocument:
         output = self.graph.graph.get("output")
         return output if output in self.graph else None
 
-    def new_node_id(self, op_name: str) -> str:
+    def new_node_id(self, op_name: str, reserved: Iterable[str] = ()) -> str:
         """Inputs get the next free letter (a, b, c, ...); other nodes `mul1`, `mul2`, ..."""
+        taken = set(reserved)
+
+        def free(candidate: str) -> bool:
+            return candidate not in self.graph and candidate not in taken
+
         if op_name == "input":
             for letter in string.ascii_lowercase:
-                if letter not in self.graph:
+                if free(letter):
                     return letter
             op_name = "x"
         number = 1
-        while f"{op_name}{number}" in self.graph:
+        while not free(f"{op_name}{number}"):
             number += 1
         return f"{op_name}{number}"
 
