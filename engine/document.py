@@ -139,9 +139,9 @@ class GraphDocument:
         event.emit(*args)
         self.changed.emit()
 
-    def add_node(self, op: str, x: float = 0.0, y: float = 0.0, *, node_id: str | None = None,
-                 label: str | None = None, value: Any = None, extra: dict[str, Any] | None = None) -> str:
-        """Add a node and return its id; leaves without a value get 1."""
+    def new_node_attrs(self, op: str, x: float = 0.0, y: float = 0.0, *, label: str | None = None,
+                       value: Any = None) -> dict[str, Any]:
+        """The attributes a new node of `op` starts with; leaves without a value get 1."""
         op_spec = self.registry.get(op)
         if op_spec is None:
             raise EditRefused(f"there is no op named '{op}'")
@@ -151,7 +151,12 @@ class GraphDocument:
         if op_spec.is_leaf:
             attrs["value"] = parse_value(DEFAULT_LEAF_VALUE if value is None else value)
         attrs["x"], attrs["y"] = float(x), float(y)
-        attrs.update(extra or {})
+        return attrs
+
+    def add_node(self, op: str, x: float = 0.0, y: float = 0.0, *, node_id: str | None = None,
+                 label: str | None = None, value: Any = None, extra: dict[str, Any] | None = None) -> str:
+        """Add a node and return its id."""
+        attrs = {**self.new_node_attrs(op, x, y, label=label, value=value), **(extra or {})}
         node_id = node_id if node_id is not None else self.new_node_id(op)
         self.insert_node(node_id, attrs)
         return node_id
@@ -220,10 +225,14 @@ class GraphDocument:
         self._announce(self.node_moved, node_id)
 
     def set_value(self, node_id: str, value: Any) -> None:
-        """Set an input's or constant's value; raises BadValue and changes nothing on bad input."""
+        """Set an input's or constant's value (None: no value); raises BadValue and
+        changes nothing on bad input."""
         if not self.op_of(node_id).is_leaf:
             raise EditRefused(f"{self.name_of(node_id)} computes its value; only inputs and constants take one")
-        self.graph.nodes[node_id]["value"] = parse_value(value)
+        if value is None:
+            self.graph.nodes[node_id].pop("value", None)
+        else:
+            self.graph.nodes[node_id]["value"] = parse_value(value)
         self._announce(self.node_changed, node_id)
 
     def set_label(self, node_id: str, label: str | None) -> None:

@@ -1,0 +1,180 @@
+"""Undo commands. Each one only calls document methods, records what it needs to
+put things back exactly, and never touches a graphics item (the scene observes
+the document). Compound edits are a parent command with children."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from engine.document import GraphDocument
+from engine.plan import Edge
+from engine.values import format_value
+
+
+class InsertNodeCommand(QUndoCommand):
+    """Insert a node with a fixed id and recorded attributes (add, paste, undo of delete)."""
+
+    def __init__(self, document: GraphDocument, node_id: str, attrs: dict[str, Any],
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Add {attrs['op']} {node_id}", parent)
+        self.document, self.node_id, self.attrs = document, node_id, dict(attrs)
+
+    def redo(self) -> None:
+        self.document.insert_node(self.node_id, self.attrs)
+
+    def undo(self) -> None:
+        self.document.remove_node(self.node_id)
+
+
+class RemoveNodeCommand(QUndoCommand):
+    """Remove a node whose wires are already gone (a sibling command removed them)."""
+
+    def __init__(self, document: GraphDocument, node_id: str, parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Delete {node_id}", parent)
+        self.document, self.node_id = document, node_id
+        self.attrs = dict(document.attrs(node_id))
+
+    def redo(self) -> None:
+        self.document.remove_node(self.node_id)
+
+    def undo(self) -> None:
+        self.document.insert_node(self.node_id, self.attrs)
+
+
+class InsertEdgeCommand(QUndoCommand):
+    def __init__(self, document: GraphDocument, source: str, target: str, key: int, attrs: dict[str, Any],
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Connect {source} → {target}", parent)
+        self.document = document
+        self.edge: Edge = (source, target, key)
+        self.attrs = dict(attrs)
+
+    def redo(self) -> None:
+        self.document.insert_edge(*self.edge, self.attrs)
+
+    def undo(self) -> None:
+        self.document.remove_edge(self.edge)
+
+
+class RemoveEdgeCommand(QUndoCommand):
+    def __init__(self, document: GraphDocument, edge: Edge, parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Disconnect {edge[0]} → {edge[1]}", parent)
+        self.document, self.edge = document, edge
+        self.attrs = dict(document.edge_attrs(edge))
+
+    def redo(self) -> None:
+        self.document.remove_edge(self.edge)
+
+    def undo(self) -> None:
+        self.document.insert_edge(*self.edge, self.attrs)
+
+
+def add_node_command(document: GraphDocument, op: str, x: float, y: float) -> QUndoCommand:
+    """A new node of `op` at (x, y), with the id it will keep through undo and redo."""
+    node_id = document.new_node_id(op)
+    command = InsertNodeCommand(document, node_id, document.new_node_attrs(op, x, y))
+    command.setText(f"Add {op}")
+    return command
+
+
+def connect_command(document: GraphDocument, source: str, target: str, port: int) -> QUndoCommand:
+    """Wire source → target:port, replacing what was in that port. Raises EditRefused."""
+    occupant = document.check_connection(source, target, port)
+    port_name = document.op_of(target).port_names[port]
+    command = QUndoCommand(f"Connect {document.name_of(source)} → {document.name_of(target)}.{port_name}")
+    if occupant is not None:
+        RemoveEdgeCommand(document, occupant, command)
+    key = document.new_edge_key(source, target)
+    if occupant is not None and occupant[:2] == (source, target):
+        key = occupant[2]
+    InsertEdgeCommand(document, source, target, key, {"port": port}, command)
+    return command
+
+
+def remove_items_command(document: GraphDocument, node_ids: list[str], edges: list[Edge]) -> QUndoCommand:
+    """Delete nodes with every wire they touch, and loose wires: wires first, so undo
+    puts the nodes back before their wires."""
+    all_edges = dict.fromkeys([*edges, *document.edges_touching(node_ids)])
+    parts = []
+    if node_ids:
+        parts.append(f"{len(node_ids)} node{'s' * (len(node_ids) != 1)}")
+    if all_edges:
+        parts.append(f"{len(all_edges)} wire{'s' * (len(all_edges) != 1)}")
+    command = QUndoCommand("Delete " + " and ".join(parts))
+    for edge in all_edges:
+        RemoveEdgeCommand(document, edge, command)
+    for node_id in node_ids:
+        RemoveNodeCommand(document, node_id, command)
+    if node_ids and document.requested_output in node_ids:
+        SetGraphAttrCommand(document, "output", None, command)
+    return command
+
+
+def insert_fragment_command(document: GraphDocument, nodes: list[tuple[str, dict[str, Any]]],
+                            edges: list[tuple[str, str, int, dict[str, Any]]], verb: str) -> QUndoCommand:
+    command = QUndoCommand(f"{verb} {len(nodes)} node{'s' * (len(nodes) != 1)}")
+    for node_id, attrs in nodes:
+        InsertNodeCommand(document, node_id, attrs, command)
+    for source, target, key, attrs in edges:
+        InsertEdgeCommand(document, source, target, key, attrs, command)
+    return command
+
+
+class MoveNodesCommand(QUndoCommand):
+    """One drag (or one Arrange): every node's start and end position."""
+
+    def __init__(self, document: GraphDocument, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+                 text: str = "") -> None:
+        count = len(moves)
+        super().__init__(text or f"Move {count} node{'s' * (count != 1)}")
+        self.document, self.moves = document, moves
+
+    def redo(self) -> None:
+        for node_id, (_, (x, y)) in self.moves.items():
+            self.document.move_node(node_id, x, y)
+
+    def undo(self) -> None:
+        for node_id, ((x, y), _) in self.moves.items():
+            self.document.move_node(node_id, x, y)
+
+
+class SetValueCommand(QUndoCommand):
+    def __init__(self, document: GraphDocument, node_id: str, value: Any) -> None:
+        super().__init__(f"Set {document.name_of(node_id)} = {format_value(value)}")
+        self.document, self.node_id = document, node_id
+        self.old, self.new = document.value_of(node_id), value
+
+    def redo(self) -> None:
+        self.document.set_value(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.document.set_value(self.node_id, self.old)
+
+
+class SetLabelCommand(QUndoCommand):
+    def __init__(self, document: GraphDocument, node_id: str, label: str) -> None:
+        super().__init__(f"Rename {document.name_of(node_id)} → {label or node_id}")
+        self.document, self.node_id = document, node_id
+        self.old, self.new = document.attrs(node_id).get("label"), label
+
+    def redo(self) -> None:
+        self.document.set_label(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.document.set_label(self.node_id, self.old)
+
+
+class SetGraphAttrCommand(QUndoCommand):
+    def __init__(self, document: GraphDocument, key: str, value: Any, parent: QUndoCommand | None = None) -> None:
+        text = f"Set output to {value}" if key == "output" and value else f"Set {key}"
+        super().__init__(text, parent)
+        self.document, self.key = document, key
+        self.old, self.new = document.graph.graph.get(key), value
+
+    def redo(self) -> None:
+        self.document.set_graph_attr(self.key, self.new)
+
+    def undo(self) -> None:
+        self.document.set_graph_attr(self.key, self.old)
