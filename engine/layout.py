@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-COLUMN_SPACING = 220.0
-ROW_SPACING = 120.0
+COLUMN_SPACING = 300.0
+ROW_SPACING = 130.0
 SWEEPS = 2
 
 

@@ -300,3 +300,27 @@ def _build_trace(evaluation: Evaluation) -> Trace:
                 contribution=contribution, accumulated=running[source],
                 arrival=len(received[source]), arrivals=arrivals[source]))
     return Trace(steps, forward_count, leaf_values)
+
+
+def final_state(evaluation: Evaluation) -> TraceState:
+    """What the whole trace leaves visible, read straight from the evaluation (no
+    steps built): every value, every gradient, every wire's value and contribution."""
+    plan = evaluation.plan
+    state = TraceState()
+    ids = plan.ids
+    for node_id, value, grad in zip(ids, evaluation.values, evaluation.grads):
+        if value is not None:
+            state.node_values[node_id] = value
+        if grad is not None:
+            state.node_grads[node_id] = grad
+    for target, edges in enumerate(plan.in_edges):
+        grads_here = evaluation.edge_grads[target]
+        for port, edge in enumerate(edges):
+            if edge is None:
+                continue
+            value = evaluation.values[plan.sources[target][port]]
+            if value is not None:
+                state.edge_values[edge] = value
+            if grads_here is not None and grads_here[port] is not None:
+                state.edge_grads[edge] = grads_here[port]
+    return state

@@ -79,11 +79,14 @@ def add_node_command(document: GraphDocument, op: str, x: float, y: float) -> QU
     return command
 
 
-def connect_command(document: GraphDocument, source: str, target: str, port: int) -> QUndoCommand:
-    """Wire source → target:port, replacing what was in that port. Raises EditRefused."""
+def connect_command(document: GraphDocument, source: str, target: str, port: int,
+                    parent: QUndoCommand | None = None) -> QUndoCommand:
+    """Wire source → target:port, replacing what was in that port. Raises EditRefused.
+    With `parent`, the steps are added to it (a compound edit) and it is returned."""
     occupant = document.check_connection(source, target, port)
     port_name = document.op_of(target).port_names[port]
-    command = QUndoCommand(f"Connect {document.name_of(source)} → {document.name_of(target)}.{port_name}")
+    command = parent or QUndoCommand(
+        f"Connect {document.name_of(source)} → {document.name_of(target)}.{port_name}")
     if occupant is not None:
         RemoveEdgeCommand(document, occupant, command)
     key = document.new_edge_key(source, target)

@@ -1,0 +1,1 @@
+"""The canvas: a QGraphicsScene that mirrors the document, and its view."""

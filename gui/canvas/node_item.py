@@ -1,0 +1,269 @@
+"""A node's card: op symbol and name on top, named input ports on the left, the
+output port on the right, the value (green) and gradient (red) inside."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSceneMouseEvent,
+    QStyle,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from engine.ops import Op
+from gui import theme
+from gui.canvas.looks import NO_NODE_LOOK, NodeLook
+from gui.canvas.port_item import PortItem
+
+if TYPE_CHECKING:
+    from gui.canvas.edge_item import EdgeItem
+
+WIDTH = 160.0
+HEADER = 28.0
+ROW = 22.0
+RADIUS = 8.0
+TEXT_LOD = 0.45
+"""Below this zoom the card drops its small text (it would be unreadable anyway)."""
+
+_SYMBOL_FONT = theme.font(11.5, bold=True)
+_NAME_FONT = theme.font(10)
+_SMALL_FONT = theme.font(7.5)
+_NUMBER_FONT = theme.mono_font(9.5)
+_NOTE_FONT = theme.font(8.5)
+_BIG_SYMBOL_FONT = theme.font(26, bold=True)
+
+
+def card_height(arity: int) -> float:
+    return HEADER + max(2, arity) * ROW + 6.0
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(self, node_id: str, op: Op, name: str) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.op = op
+        self.name = name
+        self.look = NO_NODE_LOOK
+        self.edges: set[EdgeItem] = set()
+        self.height = card_height(op.arity)
+        self.card = QRectF(-WIDTH / 2, -self.height / 2, WIDTH, self.height)
+        self._hovered = False
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.inputs = [PortItem(self, i, name) for i, name in enumerate(op.port_names)]
+        self.output = PortItem(self, -1, "out")
+        for port in self.inputs:
+            port.setPos(self.input_anchor(port.index))
+        self.output.setPos(QPointF(WIDTH / 2, self._body_top() + self._body_height() / 2))
+
+    # -------------------------------------------------------------- geometry
+    def _body_top(self) -> float:
+        return self.card.top() + HEADER
+
+    def _body_height(self) -> float:
+        return self.height - HEADER
+
+    def input_anchor(self, index: int) -> QPointF:
+        rows = max(1, self.op.arity)
+        step = self._body_height() / rows
+        return QPointF(-WIDTH / 2, self._body_top() + step * (index + 0.5))
+
+    def boundingRect(self) -> QRectF:
+        return self.card.adjusted(-12, -20, 12, 20)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.card, RADIUS, RADIUS)
+        return path
+
+    # ---------------------------------------------------------------- state
+    def set_name(self, name: str) -> None:
+        if name != self.name:
+            self.name = name
+            self.update()
+
+    def set_look(self, look: NodeLook) -> None:
+        if look == self.look:
+            return
+        incomplete_changed = (look.problem_kind == "incomplete") != (self.look.problem_kind == "incomplete")
+        self.look = look
+        if incomplete_changed:
+            for port in self.inputs:
+                port.update()
+        self.update()
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    # ------------------------------------------------------------- painting
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        scene = self.scene()
+        presenting = scene is not None and getattr(scene, "presenting", False)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected) and not presenting
+        look = self.look
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+
+        if look.highlight:
+            glow = theme.VALUE if look.highlight == "forward" else theme.GRADIENT
+            painter.setPen(QPen(glow, 5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.card.adjusted(-3, -3, 3, 3), RADIUS + 3, RADIUS + 3)
+
+        border, width, style = theme.CARD_BORDER, 1.2, Qt.PenStyle.SolidLine
+        if look.problem_kind == "incomplete":
+            border, width, style = theme.INCOMPLETE, 1.6, Qt.PenStyle.DashLine
+        elif look.problem_kind:
+            border, width = theme.FAILED, 1.8
+        if look.output:
+            width += 1.0
+            if not look.problem_kind:
+                border = theme.OUTPUT_MARK
+        if self._hovered and not presenting:
+            border = theme.HOVER if not look.problem_kind else border
+        if selected:
+            border, width, style = theme.SELECTION, 2.4, Qt.PenStyle.SolidLine
+        painter.setPen(QPen(border, width, style))
+        painter.setBrush(QBrush(theme.CARD))
+        painter.drawRoundedRect(self.card, RADIUS, RADIUS)
+
+        header = QPainterPath()
+        header.addRoundedRect(self.card.adjusted(1, 1, -1, 0), RADIUS - 1, RADIUS - 1)
+        clip = QPainterPath()
+        clip.addRect(QRectF(self.card.left(), self.card.top(), WIDTH, HEADER))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(theme.GROUP_COLOURS.get(self.op.group, QColor("#eeeeee"))))
+        painter.drawPath(header.intersected(clip))
+
+        if lod < TEXT_LOD:
+            painter.setPen(theme.CARD_TEXT)
+            painter.setFont(_BIG_SYMBOL_FONT)
+            painter.drawText(self.card, Qt.AlignmentFlag.AlignCenter, self._short_symbol())
+            return
+        self._paint_header(painter)
+        self._paint_body(painter)
+        self._paint_outside(painter)
+
+    def _short_symbol(self) -> str:
+        return self.name if self.op.is_leaf else self.op.symbol
+
+    def _paint_header(self, painter: QPainter) -> None:
+        top = QRectF(self.card.left() + 8, self.card.top(), WIDTH - 16, HEADER)
+        painter.setPen(theme.CARD_TEXT)
+        if self.op.is_leaf:
+            painter.setFont(_NAME_FONT)
+            name_rect = top.adjusted(0, 0, -44, 0)
+            painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             QFontMetricsF(_NAME_FONT).elidedText(self.name, Qt.TextElideMode.ElideRight,
+                                                                   name_rect.width()))
+            painter.setPen(theme.CARD_MUTED)
+            painter.setFont(_SMALL_FONT)
+            painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.op.name)
+        else:
+            painter.setFont(_SYMBOL_FONT)
+            symbol_width = QFontMetricsF(_SYMBOL_FONT).horizontalAdvance(self.op.symbol) + 8
+            painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.op.symbol)
+            painter.setFont(_NAME_FONT)
+            name_rect = top.adjusted(symbol_width, 0, -16, 0)
+            painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             QFontMetricsF(_NAME_FONT).elidedText(self.name, Qt.TextElideMode.ElideLeft,
+                                                                   name_rect.width()))
+        if self.look.problem_kind:
+            colour = theme.INCOMPLETE if self.look.problem_kind == "incomplete" else theme.FAILED
+            centre = QPointF(self.card.right() - 12, self.card.top() - 0.5)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(colour))
+            painter.drawEllipse(centre, 7.5, 7.5)
+            painter.setPen(QColor("white"))
+            painter.setFont(theme.font(8.5, bold=True))
+            painter.drawText(QRectF(centre.x() - 7.5, centre.y() - 7.5, 15, 15), Qt.AlignmentFlag.AlignCenter, "!")
+
+    def _paint_body(self, painter: QPainter) -> None:
+        painter.setFont(_SMALL_FONT)
+        painter.setPen(theme.CARD_MUTED)
+        for port in self.inputs:
+            anchor = self.input_anchor(port.index)
+            painter.drawText(QRectF(anchor.x() + 9, anchor.y() - 8, 60, 16),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, port.name)
+        left = self.card.left() + (30 if self.op.arity else 10)
+        if self.op.port_names and max(len(n) for n in self.op.port_names) > 2:
+            left = self.card.left() + 62
+        rows = QRectF(left, self._body_top() + 3, self.card.right() - 14 - left, self._body_height() - 8)
+        metrics = QFontMetricsF(_NUMBER_FONT)
+        painter.setFont(_NUMBER_FONT)
+        value = self.look.value
+        if value:
+            painter.setPen(theme.FAILED if self.look.value_is_bad else theme.VALUE)
+            text = metrics.elidedText(value, Qt.TextElideMode.ElideRight, rows.width())
+            painter.drawText(rows.adjusted(0, 0, 0, -rows.height() / 2),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+        elif self.look.problem_kind:
+            painter.setFont(_SMALL_FONT)
+            painter.setPen(theme.INCOMPLETE if self.look.problem_kind == "incomplete" else theme.FAILED)
+            painter.drawText(rows.adjusted(0, 0, 0, -rows.height() / 2),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             "incomplete" if self.look.problem_kind == "incomplete" else "no value")
+            painter.setFont(_NUMBER_FONT)
+        if self.look.grad:
+            painter.setPen(theme.GRADIENT)
+            text = metrics.elidedText("∂ " + self.look.grad, Qt.TextElideMode.ElideRight, rows.width())
+            painter.drawText(rows.adjusted(0, rows.height() / 2, 0, 0),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+
+    def _paint_outside(self, painter: QPainter) -> None:
+        if self.look.output:
+            tag = QRectF(self.card.right() - 52, self.card.top() - 17, 48, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(theme.OUTPUT_MARK))
+            painter.drawRoundedRect(tag, 4, 4)
+            painter.setPen(QColor("white"))
+            painter.setFont(_SMALL_FONT)
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, "output")
+        if self.look.note:
+            painter.setPen(theme.GRADIENT)
+            painter.setFont(_NOTE_FONT)
+            painter.drawText(QRectF(self.card.left(), self.card.bottom() + 2, WIDTH, 16),
+                             Qt.AlignmentFlag.AlignCenter, self.look.note)
+
+    # ---------------------------------------------------------------- events
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        # Shift-click adds to the selection, as Ctrl-click does.
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            event.setModifiers(event.modifiers() | Qt.KeyboardModifier.ControlModifier)
+        super().mousePressEvent(event)
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hovered = True
+        self.update()
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "report_hover"):
+            scene.report_hover(self.describe())
+            self.setToolTip(scene.tooltip_for(self))
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hovered = False
+        self.update()
+
+    def describe(self) -> str:
+        parts = [f"{self.name} ({self.op.name}: {self.op.summary})"]
+        if self.look.value:
+            parts.append(f"value {self.look.value}")
+        if self.look.grad:
+            parts.append(f"gradient {self.look.grad}")
+        if self.look.problem:
+            parts.append(self.look.problem)
+        return " — ".join(parts)

@@ -1,0 +1,92 @@
+"""A port: a small circle on a card's edge where wires start and end."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
+
+from gui import theme
+
+if TYPE_CHECKING:
+    from gui.canvas.node_item import NodeItem
+
+RADIUS = 5.5
+HIT_RADIUS = 10.0
+
+
+class PortItem(QGraphicsItem):
+    """`index` is the input port number, or -1 for the output port."""
+
+    def __init__(self, node: NodeItem, index: int, name: str) -> None:
+        super().__init__(node)
+        self.node = node
+        self.index = index
+        self.name = name
+        self.connected = False
+        self.drop_state = ""
+        """During a wire drag: "valid", "target" (under the mouse) or "" (not a target)."""
+        self._hovered = False
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1)
+
+    @property
+    def is_output(self) -> bool:
+        return self.index < 0
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-HIT_RADIUS, -HIT_RADIUS, 2 * HIT_RADIUS, 2 * HIT_RADIUS)
+
+    def scene_anchor(self) -> QPointF:
+        return self.scenePos()
+
+    def set_connected(self, connected: bool) -> None:
+        if connected != self.connected:
+            self.connected = connected
+            self.update()
+
+    def set_drop_state(self, state: str) -> None:
+        if state != self.drop_state:
+            self.drop_state = state
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        radius = RADIUS
+        fill = theme.PORT_BORDER if self.connected else theme.PORT
+        border = theme.PORT_BORDER
+        presenting = self.scene() is not None and getattr(self.scene(), "presenting", False)
+        if not presenting and self.drop_state:
+            border = theme.PORT_VALID
+            fill = theme.PORT_VALID if self.drop_state == "target" else theme.PORT
+            radius = RADIUS + (2.5 if self.drop_state == "target" else 1.0)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(theme.VALUE_SOFT))
+            painter.drawEllipse(QPointF(0, 0), radius + 4, radius + 4)
+        elif not presenting and self._hovered:
+            border = theme.SELECTION
+            radius = RADIUS + 1.5
+        if not self.is_output and not self.connected and self.node.look.problem_kind == "incomplete":
+            border = theme.INCOMPLETE
+        painter.setPen(QPen(border, 1.6))
+        painter.setBrush(QBrush(fill))
+        painter.drawEllipse(QPointF(0, 0), radius, radius)
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hovered = True
+        self.update()
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "report_hover"):
+            scene.report_hover(self.describe())
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hovered = False
+        self.update()
+
+    def describe(self) -> str:
+        op = self.node.op
+        if self.is_output:
+            return f"Output of {self.node.name}: drag to an input port to wire it"
+        return (f"Input {self.name} of {self.node.name} ({op.name}): {op.derivative_text(self.index)}; "
+                f"drag to an output port to wire it")

@@ -1,0 +1,305 @@
+"""The scene mirrors the document: it subscribes to the document's events and
+creates, moves and drops items; what cards and wires show comes from a Display
+(the evaluation, or the animation's trace state). User gestures end in signals
+(connect, disconnect, move) that the editor turns into undo commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from engine.document import GraphDocument
+from engine.evaluate import Problem
+from engine.plan import Edge
+from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, TraceState
+from engine.values import format_value, format_value_full, has_non_finite
+from gui import theme
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.looks import EdgeLook, NodeLook
+from gui.canvas.node_item import NodeItem
+from gui.canvas.port_item import HIT_RADIUS, PortItem
+from gui.canvas.wire_drag import WireDrag, WireIntent
+
+GRID = 24.0
+SCENE_MARGIN = 1500.0
+
+
+@dataclass
+class Display:
+    """What the canvas shows: a trace state plus the evaluation's per-node problems."""
+
+    state: TraceState = field(default_factory=TraceState)
+    problems: dict[str, Problem] = field(default_factory=dict)
+    output: str | None = None
+    show_grads: bool = True
+
+
+class GraphScene(QGraphicsScene):
+    hoverText = Signal(str)
+    message = Signal(str)
+    connectRequested = Signal(object)
+    """A WireIntent with something to connect or disconnect."""
+    nodesMoved = Signal(object)
+    """{node id: ((x0, y0), (x1, y1))} after a drag."""
+
+    def __init__(self, document: GraphDocument, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.node_items: dict[str, NodeItem] = {}
+        self.edge_items: dict[Edge, EdgeItem] = {}
+        self.display = Display()
+        self.presenting = False
+        """True while rendering a picture: no grid, selection or hover effects."""
+        self.editable = True
+        self._wire: WireDrag | None = None
+        self._press_positions: dict[str, tuple[float, float]] = {}
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        document.node_added.subscribe(self._on_node_added)
+        document.node_removed.subscribe(self._on_node_removed)
+        document.node_moved.subscribe(self._on_node_moved)
+        document.node_changed.subscribe(self._on_node_changed)
+        document.edge_added.subscribe(self._on_edge_added)
+        document.edge_removed.subscribe(self._on_edge_removed)
+        document.reset.subscribe(self.rebuild)
+        self.rebuild()
+
+    def detach(self) -> None:
+        """Stop observing the document (the scene is going away)."""
+        document = self.document
+        document.node_added.unsubscribe(self._on_node_added)
+        document.node_removed.unsubscribe(self._on_node_removed)
+        document.node_moved.unsubscribe(self._on_node_moved)
+        document.node_changed.unsubscribe(self._on_node_changed)
+        document.edge_added.unsubscribe(self._on_edge_added)
+        document.edge_removed.unsubscribe(self._on_edge_removed)
+        document.reset.unsubscribe(self.rebuild)
+
+    # ------------------------------------------------------ mirroring the document
+    def rebuild(self) -> None:
+        if self._wire is not None:
+            self._wire.cancel()
+            self._wire = None
+        self.clear()
+        self.node_items.clear()
+        self.edge_items.clear()
+        for node_id in self.document.node_ids():
+            self._on_node_added(node_id)
+        for edge in self.document.edges():
+            self._on_edge_added(edge)
+        self.fit_scene_rect()
+
+    def fit_scene_rect(self) -> None:
+        """A fixed scene rect (Qt need not recompute bounds as items move), with room around."""
+        bounds = self.itemsBoundingRect() if self.node_items else QRectF(-400, -300, 800, 600)
+        self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
+
+    def _grow_scene_rect(self, item: QGraphicsItem) -> None:
+        rect = item.sceneBoundingRect()
+        if not self.sceneRect().contains(rect):
+            self.setSceneRect(self.sceneRect().united(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
+                                                                    SCENE_MARGIN, SCENE_MARGIN)))
+
+    def _on_node_added(self, node_id: str) -> None:
+        document = self.document
+        item = NodeItem(node_id, document.op_of(node_id), document.name_of(node_id))
+        item.setPos(*document.position(node_id))
+        self.addItem(item)
+        self.node_items[node_id] = item
+        self._grow_scene_rect(item)
+
+    def _on_node_removed(self, node_id: str) -> None:
+        item = self.node_items.pop(node_id)
+        self.removeItem(item)
+
+    def _on_node_moved(self, node_id: str) -> None:
+        item = self.node_items[node_id]
+        x, y = self.document.position(node_id)
+        if item.pos() != QPointF(x, y):
+            item.setPos(x, y)
+        self._grow_scene_rect(item)
+
+    def _on_node_changed(self, node_id: str) -> None:
+        self.node_items[node_id].set_name(self.document.name_of(node_id))
+
+    def _on_edge_added(self, edge: Edge) -> None:
+        source, target = self.node_items[edge[0]], self.node_items[edge[1]]
+        port = self.document.port_of(edge)
+        item = EdgeItem(edge, source, target, port)
+        self.addItem(item)
+        self.edge_items[edge] = item
+        source.edges.add(item)
+        target.edges.add(item)
+        source.output.set_connected(True)
+        target.inputs[port].set_connected(True)
+
+    def _on_edge_removed(self, edge: Edge) -> None:
+        item = self.edge_items.pop(edge)
+        item.source.edges.discard(item)
+        item.target.edges.discard(item)
+        item.target.inputs[item.port].set_connected(False)
+        item.source.output.set_connected(any(e.source is item.source for e in item.source.edges))
+        self.removeItem(item)
+
+    # ----------------------------------------------------------- what is shown
+    def set_display(self, display: Display) -> None:
+        self.display = display
+        state, step = display.state, display.state.step
+        show_grads = display.show_grads
+        active_node, node_phase = "", ""
+        active_edges: set[Edge] = set()
+        edge_phase, step_label = "", ""
+        if isinstance(step, ForwardStep):
+            active_node, node_phase = step.node, "forward"
+            active_edges, edge_phase = set(step.in_edges), "forward"
+        elif isinstance(step, (SeedStep, AccumulateStep)):
+            active_node, node_phase = step.node, "backward"
+        elif isinstance(step, BackwardStep):
+            active_node, node_phase = step.source, "backward"
+            active_edges, edge_phase, step_label = {step.edge}, "backward", step.label()
+        for node_id, item in self.node_items.items():
+            value = state.node_values.get(node_id)
+            grad = state.node_grads.get(node_id) if show_grads else None
+            problem = display.problems.get(node_id)
+            item.set_look(NodeLook(
+                value=format_value(value) if value is not None else "",
+                grad=format_value(grad) if grad is not None else "",
+                note=state.node_notes.get(node_id, "") if show_grads else "",
+                problem_kind=problem.kind if problem else "",
+                problem=problem.message if problem else "",
+                output=node_id == display.output,
+                highlight=node_phase if node_id == active_node else "",
+                value_is_bad=has_non_finite(value),
+            ))
+        for edge, item in self.edge_items.items():
+            value = state.edge_values.get(edge)
+            grad = state.edge_grads.get(edge) if show_grads else None
+            active = edge in active_edges
+            item.set_look(EdgeLook(
+                value=format_value(value) if value is not None else "",
+                grad=format_value(grad) if grad is not None else "",
+                label=step_label if active and show_grads else "",
+                highlight=edge_phase if active else "",
+            ))
+
+    def tooltip_for(self, item: QGraphicsItem) -> str:
+        """Full numbers for a hovered card or wire (arrays in whole)."""
+        state = self.display.state
+        if isinstance(item, NodeItem):
+            lines = [item.op.tooltip()]
+            if item.node_id in state.node_values:
+                lines.append("value: " + format_value_full(state.node_values[item.node_id]))
+            if self.display.show_grads and item.node_id in state.node_grads:
+                lines.append("gradient: " + format_value_full(state.node_grads[item.node_id]))
+            if item.look.problem:
+                lines.append(item.look.problem)
+            return "\n".join(lines)
+        if isinstance(item, EdgeItem):
+            lines = [item.target.op.derivative_text(item.port)]
+            if item.edge in state.edge_values:
+                lines.append("value: " + format_value_full(state.edge_values[item.edge]))
+            if self.display.show_grads and item.edge in state.edge_grads:
+                lines.append("gradient back: " + format_value_full(state.edge_grads[item.edge]))
+            return "\n".join(lines)
+        return ""
+
+    def report_hover(self, text: str) -> None:
+        self.hoverText.emit(text)
+
+    # ------------------------------------------------------------ selection
+    def selected_node_ids(self) -> list[str]:
+        return [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_edges(self) -> list[Edge]:
+        return [item.edge for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    def select_nodes(self, node_ids: list[str]) -> None:
+        self.clearSelection()
+        for node_id in node_ids:
+            if node_id in self.node_items:
+                self.node_items[node_id].setSelected(True)
+
+    def select_all(self) -> None:
+        for item in self.node_items.values():
+            item.setSelected(True)
+
+    # -------------------------------------------------------------- gestures
+    def _port_at(self, position: QPointF) -> PortItem | None:
+        area = QRectF(position.x() - HIT_RADIUS, position.y() - HIT_RADIUS, 2 * HIT_RADIUS, 2 * HIT_RADIUS)
+        ports = [item for item in self.items(area) if isinstance(item, PortItem) and item.isVisible()]
+        if not ports:
+            return None
+        return min(ports, key=lambda p: (p.scenePos() - position).manhattanLength())
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.editable:
+            port = self._port_at(event.scenePos())
+            if port is not None:
+                self._wire = WireDrag(self, port)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_positions = {item.node_id: (item.x(), item.y())
+                                     for item in self.selectedItems() if isinstance(item, NodeItem)}
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None:
+            self._wire.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None and event.button() == Qt.MouseButton.LeftButton:
+            wire, self._wire = self._wire, None
+            intent: WireIntent = wire.finish(event.scenePos())
+            if intent.message:
+                self.message.emit(intent.message)
+            elif intent.connect is not None or intent.disconnect is not None:
+                self.connectRequested.emit(intent)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self._press_positions:
+            moves = {}
+            for node_id, start in self._press_positions.items():
+                item = self.node_items.get(node_id)
+                if item is not None and (item.x(), item.y()) != start:
+                    moves[node_id] = (start, (item.x(), item.y()))
+            self._press_positions = {}
+            if moves:
+                self.nodesMoved.emit(moves)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._wire is not None:
+            self._wire.cancel()
+            self._wire = None
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # ------------------------------------------------------------ background
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.presenting:
+            return
+        painter.fillRect(rect, theme.CANVAS)
+        scale = painter.worldTransform().m11()
+        spacing = GRID if scale > 0.5 else GRID * 5
+        if spacing * scale < 6:
+            return
+        painter.setPen(QPen(theme.GRID_DOT, 2.0 / max(scale, 0.01)))
+        painter.setBrush(QBrush(theme.GRID_DOT))
+        left = int(rect.left() // spacing) * spacing
+        top = int(rect.top() // spacing) * spacing
+        points = []
+        y = top
+        while y < rect.bottom():
+            x = left
+            while x < rect.right():
+                points.append(QPointF(x, y))
+                x += spacing
+            y += spacing
+        painter.drawPoints(points)

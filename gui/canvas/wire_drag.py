@@ -1,0 +1,125 @@
+"""The wire-drag gesture: from an output port to an input port, from an input port
+back to an output, or picking up the end of an existing wire. Valid ports light up
+while dragging; the gesture ends in an intent for the editor (it edits nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import networkx as nx
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QGraphicsPathItem
+
+from engine.errors import EditRefused
+from engine.plan import Edge
+from gui import theme
+from gui.canvas.edge_item import wire_path
+from gui.canvas.port_item import HIT_RADIUS, PortItem
+
+if TYPE_CHECKING:
+    from gui.canvas.scene import GraphScene
+
+
+@dataclass(frozen=True)
+class WireIntent:
+    """What the gesture asks for: connect, disconnect, or nothing but a message."""
+
+    connect: tuple[str, str, int] | None = None
+    disconnect: Edge | None = None
+    message: str = ""
+
+
+class WireDrag:
+    def __init__(self, scene: GraphScene, port: PortItem) -> None:
+        self.scene = scene
+        document = scene.document
+        self.detached: Edge | None = None
+        if not port.is_output:
+            occupant = document.edge_into(port.node.node_id, port.index)
+            if occupant is not None:
+                # Grabbing a wired input picks up that wire's end.
+                self.detached = occupant
+                scene.edge_items[occupant].setVisible(False)
+                port = scene.node_items[occupant[0]].output
+        self.anchor = port
+        self.wants_input = port.is_output
+        node_id = port.node.node_id
+        if self.wants_input:
+            excluded = nx.ancestors(document.graph, node_id) | {node_id}
+            self.valid = [p for nid, item in scene.node_items.items() if nid not in excluded for p in item.inputs]
+        else:
+            excluded = nx.descendants(document.graph, node_id) | {node_id}
+            self.valid = [item.output for nid, item in scene.node_items.items() if nid not in excluded]
+        for valid_port in self.valid:
+            valid_port.set_drop_state("valid")
+        self._valid_set = set(self.valid)
+        self.live = QGraphicsPathItem()
+        self.live.setPen(QPen(theme.WIRE_LIVE, 2.2, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap))
+        self.live.setZValue(10)
+        scene.addItem(self.live)
+        self._target: PortItem | None = None
+        self.move(port.scenePos())
+
+    def _port_near(self, position: QPointF) -> PortItem | None:
+        area = QRectF(position.x() - HIT_RADIUS, position.y() - HIT_RADIUS, 2 * HIT_RADIUS, 2 * HIT_RADIUS)
+        ports = [item for item in self.scene.items(area) if isinstance(item, PortItem)]
+        if not ports:
+            return None
+        return min(ports, key=lambda p: (p.scenePos() - position).manhattanLength())
+
+    def move(self, position: QPointF) -> None:
+        port = self._port_near(position)
+        target = port if port in self._valid_set else None
+        if target is not self._target:
+            if self._target is not None:
+                self._target.set_drop_state("valid")
+            if target is not None:
+                target.set_drop_state("target")
+            self._target = target
+        end = target.scenePos() if target is not None else position
+        start = self.anchor.scenePos()
+        self.live.setPath(wire_path(start, end) if self.wants_input else wire_path(end, start))
+
+    def finish(self, position: QPointF) -> WireIntent:
+        port = self._port_near(position)
+        self._clear()
+        if port is None:
+            if self.detached is not None:
+                return WireIntent(disconnect=self.detached)
+            return WireIntent()
+        if port in self._valid_set:
+            if self.wants_input:
+                wanted = (self.anchor.node.node_id, port.node.node_id, port.index)
+            else:
+                wanted = (port.node.node_id, self.anchor.node.node_id, self.anchor.index)
+            if self.detached is not None and (self.detached[0], self.detached[1]) == wanted[:2] \
+                    and self.scene.document.port_of(self.detached) == wanted[2]:
+                return WireIntent()
+            return WireIntent(connect=wanted, disconnect=self.detached)
+        return WireIntent(message=self._refusal(port))
+
+    def _refusal(self, port: PortItem) -> str:
+        if port.is_output == self.anchor.is_output:
+            return "Wires go from an output port (right side) to an input port (left side)."
+        if self.wants_input:
+            source, target, index = self.anchor.node.node_id, port.node.node_id, port.index
+        else:
+            source, target, index = port.node.node_id, self.anchor.node.node_id, self.anchor.index
+        try:
+            self.scene.document.check_connection(source, target, index)
+        except EditRefused as refusal:
+            text = str(refusal)
+            return text[0].upper() + text[1:] + "."
+        return "That port cannot take this wire."
+
+    def cancel(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        for valid_port in self.valid:
+            valid_port.set_drop_state("")
+        if self.detached is not None and self.detached in self.scene.edge_items:
+            self.scene.edge_items[self.detached].setVisible(True)
+        self.scene.removeItem(self.live)

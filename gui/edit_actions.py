@@ -1,0 +1,97 @@
+"""Edit and View menu actions with their standard shortcuts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+def _action(window: MainWindow, name: str, text: str, shortcuts: list, slot, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+class EditActions:
+    """Undo/redo, clipboard, delete, select, arrange, zoom; added to the window's menus."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        editor, view, scene = window.editor, window.view, window.scene
+        stack = editor.undo_stack
+        undo = stack.createUndoAction(window, "&Undo")
+        undo.setObjectName("undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = stack.createRedoAction(window, "&Redo")
+        redo.setObjectName("redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        window.addAction(undo)
+        window.addAction(redo)
+        self.undo, self.redo = undo, redo
+        self.cut = _action(window, "cut", "Cu&t", [QKeySequence.StandardKey.Cut], self._cut)
+        self.copy = _action(window, "copy", "&Copy", [QKeySequence.StandardKey.Copy],
+                            lambda: editor.copy(scene.selected_node_ids()),
+                            "Copy the selected nodes (as graph JSON)")
+        self.paste = _action(window, "paste", "&Paste", [QKeySequence.StandardKey.Paste], self._paste)
+        self.duplicate = _action(window, "duplicate", "D&uplicate", ["Ctrl+D"],
+                                 lambda: scene.select_nodes(editor.duplicate(scene.selected_node_ids())))
+        self.delete = _action(window, "delete", "&Delete", ["Delete", "Backspace"],
+                              lambda: editor.delete(scene.selected_node_ids(), scene.selected_edges()),
+                              "Delete the selected nodes and wires")
+        self.select_all = _action(window, "select_all", "Select &All", [QKeySequence.StandardKey.SelectAll],
+                                  scene.select_all)
+        self.add_node = _action(window, "add_node", "Add &Node…", ["Ctrl+K"], view.request_quick_add,
+                                "Search the operations and add one (also Tab, or double-click the canvas)")
+        self.arrange = _action(window, "arrange", "&Arrange", ["Ctrl+L"], editor.arrange,
+                               "Lay the graph out left to right by layers")
+        self.set_output = _action(window, "set_output", "Use as &Output", ["Ctrl+Shift+O"], self._set_output,
+                                  "Start backward from the selected node")
+        self.fit = _action(window, "fit", "&Fit Graph", ["Ctrl+0", "F"], view.fit_graph)
+        self.zoom_in = _action(window, "zoom_in", "Zoom &In", [QKeySequence.StandardKey.ZoomIn, "Ctrl+="],
+                               lambda: view.zoom_by(1.25))
+        self.zoom_out = _action(window, "zoom_out", "Zoom &Out", [QKeySequence.StandardKey.ZoomOut],
+                                lambda: view.zoom_by(0.8))
+        self.show_grads = _action(window, "show_gradients", "Show &Gradients", ["G"],
+                                  lambda checked: window.presenter.set_show_grads(checked),
+                                  "Hide gradients for a 'before' picture")
+        self.show_grads.setCheckable(True)
+        self.show_grads.setChecked(True)
+
+        edit = window.menu("&Edit")
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        edit.addActions([self.cut, self.copy, self.paste, self.duplicate, self.delete])
+        edit.addSeparator()
+        edit.addActions([self.select_all, self.add_node, self.set_output])
+        view_menu = window.menu("&View")
+        view_menu.addActions([self.fit, self.zoom_in, self.zoom_out])
+        view_menu.addSeparator()
+        view_menu.addActions([self.arrange, self.show_grads])
+
+    def _cut(self) -> None:
+        scene = self.window.scene
+        chosen = scene.selected_node_ids()
+        if self.window.editor.copy(chosen):
+            self.window.editor.delete(chosen, scene.selected_edges())
+
+    def _paste(self) -> None:
+        position = self.window.view.cursor_scene_position()
+        pasted = self.window.editor.paste((position.x(), position.y()))
+        self.window.scene.select_nodes(pasted)
+
+    def _set_output(self) -> None:
+        chosen = self.window.scene.selected_node_ids()
+        if len(chosen) != 1:
+            self.window.show_message("Select one node to use as the output.")
+            return
+        self.window.editor.set_output(chosen[0])

@@ -1,0 +1,164 @@
+"""The inspector: the selected node's label, op, value (for inputs and constants),
+and its current value and gradient in full."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.document import GraphDocument
+from engine.values import format_value_full, value_to_json
+from gui import theme
+from gui.canvas.scene import GraphScene
+from gui.editor import GraphEditor
+from gui.presenter import CanvasPresenter
+
+
+def value_text(value) -> str:
+    """How a value reads in the editor: 2.2, or [[1.0, 2.0], [3.0, 4.0]]."""
+    if value is None:
+        return ""
+    return json.dumps(value_to_json(value))
+
+
+class Inspector(QWidget):
+    def __init__(self, editor: GraphEditor, scene: GraphScene, presenter: CanvasPresenter,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.scene = scene
+        self.presenter = presenter
+        self.node_id: str | None = None
+
+        self.heading = QLabel()
+        self.heading.setFont(theme.font(11, bold=True))
+        self.heading.setWordWrap(True)
+        self.label_edit = QLineEdit()
+        self.label_edit.setPlaceholderText("shown on the card")
+        self.op_text = QLabel()
+        self.op_text.setWordWrap(True)
+        self.value_edit = QLineEdit()
+        self.value_edit.setPlaceholderText("2.5 or [[1, 2], [3, 4]]")
+        self.value_error = QLabel()
+        self.value_error.setWordWrap(True)
+        self.value_error.setStyleSheet(f"color: {theme.FAILED.name()}")
+        self.output_box = QCheckBox("Backward starts here (output)")
+        self.current_value = QPlainTextEdit()
+        self.current_grad = QPlainTextEdit()
+        for box, colour in ((self.current_value, theme.VALUE), (self.current_grad, theme.GRADIENT)):
+            box.setReadOnly(True)
+            box.setFont(theme.mono_font(9))
+            box.setMaximumHeight(90)
+            box.setStyleSheet(f"color: {colour.name()}")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {theme.INCOMPLETE.name()}")
+
+        self.form = QFormLayout()
+        self.form.addRow("Label", self.label_edit)
+        self.form.addRow("Operation", self.op_text)
+        self.form.addRow("Set value", self.value_edit)
+        self.form.addRow("", self.value_error)
+        self.form.addRow("Value", self.current_value)
+        self.form.addRow("Gradient", self.current_grad)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(self.form)
+        layout.addWidget(self.output_box)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+
+        self.label_edit.editingFinished.connect(self._commit_label)
+        self.value_edit.returnPressed.connect(self._commit_value)
+        self.output_box.clicked.connect(self._toggle_output)
+        scene.selectionChanged.connect(self._follow_selection)
+        presenter.evaluated.connect(lambda _evaluation: self.refresh())
+        editor.document.node_changed.subscribe(self._on_node_changed)
+        editor.document.node_removed.subscribe(self._on_node_removed)
+        editor.document.reset.subscribe(self._follow_selection)
+        self._follow_selection()
+
+    @property
+    def document(self) -> GraphDocument:
+        return self.editor.document
+
+    def _follow_selection(self) -> None:
+        chosen = self.scene.selected_node_ids()
+        self.node_id = chosen[0] if len(chosen) == 1 else None
+        self.value_error.clear()
+        self.refresh(selected=len(chosen))
+
+    def _on_node_changed(self, node_id: str) -> None:
+        if node_id == self.node_id:
+            self.refresh()
+
+    def _on_node_removed(self, node_id: str) -> None:
+        if node_id == self.node_id:
+            self.node_id = None
+            self.refresh()
+
+    def refresh(self, selected: int | None = None) -> None:
+        node_id = self.node_id
+        editing = node_id is not None and node_id in self.document
+        for widget in (self.label_edit, self.value_edit, self.output_box, self.current_value, self.current_grad):
+            widget.setEnabled(editing)
+        if not editing:
+            count = len(self.scene.selected_node_ids()) if selected is None else selected
+            self.heading.setText(f"{count} nodes selected" if count > 1 else "Select a node to inspect it.")
+            for widget in (self.label_edit, self.value_edit):
+                widget.clear()
+            for box in (self.current_value, self.current_grad):
+                box.clear()
+            self.op_text.clear()
+            self.problem.clear()
+            return
+        op = self.document.op_of(node_id)
+        self.heading.setText(f"{self.document.name_of(node_id)}   ({node_id})")
+        if not self.label_edit.hasFocus():
+            self.label_edit.setText(self.document.attrs(node_id).get("label", ""))
+        self.op_text.setText(op.tooltip())
+        self.value_edit.setEnabled(op.is_leaf)
+        if not op.is_leaf:
+            self.value_edit.clear()
+            self.value_edit.setPlaceholderText("computed from its inputs")
+        elif not self.value_edit.hasFocus() or not self.value_error.text():
+            self.value_edit.setPlaceholderText("2.5 or [[1, 2], [3, 4]]")
+            self.value_edit.setText(value_text(self.document.value_of(node_id)))
+        evaluation = self.presenter.evaluation
+        known = node_id in evaluation.plan.index
+        self.current_value.setPlainText(format_value_full(evaluation.value(node_id)) if known else "")
+        grad = evaluation.grad(node_id) if known else None
+        self.current_grad.setPlainText(format_value_full(grad) if grad is not None else
+                                       ("none: constants get no gradient" if op.name == "constant"
+                                        else "none: the output does not depend on it"))
+        problem = evaluation.problem(node_id) if known else None
+        self.problem.setText(problem.message if problem else "")
+        self.output_box.setChecked(evaluation.output == node_id)
+
+    def _commit_label(self) -> None:
+        if self.node_id is not None and self.node_id in self.document:
+            self.editor.set_label(self.node_id, self.label_edit.text())
+
+    def _commit_value(self) -> None:
+        if self.node_id is None:
+            return
+        text = self.value_edit.text()
+        if self.editor.set_value_text(self.node_id, text):
+            self.value_error.clear()
+        else:
+            self.value_error.setText(self.editor.last_message)
+            self.value_edit.selectAll()
+
+    def _toggle_output(self, checked: bool) -> None:
+        if self.node_id is not None:
+            self.editor.set_output(self.node_id if checked else None)
+            self.refresh()

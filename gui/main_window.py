@@ -1,0 +1,110 @@
+"""The main window: assembles the canvas, the docks and the feature controllers.
+It holds no graph state of its own; everything observes the one document."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QUndoView, QWidget
+
+from engine.document import GraphDocument
+from engine.values import format_value
+from gui.canvas.scene import GraphScene
+from gui.canvas.view import GraphView
+from gui.edit_actions import EditActions
+from gui.editor import GraphEditor
+from gui.inspector import Inspector
+from gui.palette import OpPalette
+from gui.presenter import CanvasPresenter
+from gui.quick_add import QuickAddPopup
+
+MESSAGE_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: GraphDocument | None = None) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.document = document if document is not None else GraphDocument()
+        self.editor = GraphEditor(self.document, self)
+        self.scene = GraphScene(self.document, self)
+        self.view = GraphView(self.scene, self)
+        self.presenter = CanvasPresenter(self.document, self.scene, self)
+        self.setCentralWidget(self.view)
+        self._menus: dict[str, QMenu] = {}
+
+        self.palette = OpPalette(parent=self)
+        self.inspector = Inspector(self.editor, self.scene, self.presenter, self)
+        self.history = QUndoView(self.editor.undo_stack, self)
+        self.history.setEmptyLabel("(opened)")
+        self.palette_dock = self._dock("palette", "Operations", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("inspector", "Inspector", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.history_dock = self._dock("history", "History", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.quick_add = QuickAddPopup(parent=self)
+        self._quick_add_at = QPointF()
+        self.output_status = QLabel()
+        self.statusBar().addPermanentWidget(self.output_status)
+        self.zoom_status = QLabel()
+        self.statusBar().addPermanentWidget(self.zoom_status)
+
+        self.edit_actions = EditActions(self)
+        self._connect()
+        self.resize(1400, 900)
+        self._update_output_status()
+
+    # -------------------------------------------------------------- building
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}_dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def menu(self, title: str) -> QMenu:
+        """The menu of that title, created on first use (feature controllers share menus)."""
+        if title not in self._menus:
+            self._menus[title] = self.menuBar().addMenu(title)
+        return self._menus[title]
+
+    def _connect(self) -> None:
+        editor, scene, view = self.editor, self.scene, self.view
+        editor.message.connect(self.show_message)
+        scene.message.connect(self.show_message)
+        scene.hoverText.connect(lambda text: self.statusBar().showMessage(text, MESSAGE_MS))
+        scene.connectRequested.connect(editor.apply_wire)
+        scene.nodesMoved.connect(editor.move_nodes)
+        view.opDropped.connect(self._add_op_at)
+        view.quickAddRequested.connect(self._open_quick_add)
+        view.zoomChanged.connect(lambda zoom: self.zoom_status.setText(f"{zoom * 100:.0f}%"))
+        self.quick_add.opChosen.connect(lambda op: self._add_op_at(op, self._quick_add_at))
+        self.palette.opActivated.connect(lambda op: self._add_op_at(op, view.cursor_scene_position()))
+        self.presenter.evaluated.connect(lambda _evaluation: self._update_output_status())
+        view.zoomChanged.emit(view.zoom())
+
+    # --------------------------------------------------------------- helpers
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def _add_op_at(self, op: str, position: QPointF) -> None:
+        node_id = self.editor.add_node(op, position.x(), position.y())
+        if node_id is not None:
+            self.scene.select_nodes([node_id])
+            self.view.setFocus()
+
+    def _open_quick_add(self, scene_position: QPointF, global_position: QPoint) -> None:
+        self._quick_add_at = scene_position
+        self.quick_add.open_at(global_position)
+
+    def _update_output_status(self) -> None:
+        evaluation = self.presenter.evaluation
+        if evaluation.output_problem:
+            self.output_status.setText(f"⚠ {evaluation.output_problem}")
+        else:
+            value = format_value(evaluation.value(evaluation.output))  # type: ignore[arg-type]
+            self.output_status.setText(f"output {evaluation.output} = {value}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.presenter.detach()
+        super().closeEvent(event)

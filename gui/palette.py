@@ -1,0 +1,114 @@
+"""The operation palette: every op, grouped, with its symbol and a tooltip of what it
+computes and its local derivatives; a filter box on top. Drag an op onto the canvas,
+or double-click it to add it in the middle of the view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QBrush, QDrag
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.ops import OPS, Op, OpRegistry
+from gui import theme
+from gui.canvas.view import OP_MIME_TYPE
+
+OP_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def op_matches(op: Op, text: str) -> bool:
+    text = text.strip().lower()
+    return not text or any(text in field.lower() for field in (op.name, op.symbol, op.summary, op.group))
+
+
+class _OpTree(QTreeWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setRootIsDecorated(False)
+        self.setIndentation(8)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformRowHeights(True)
+
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+        item = self.currentItem()
+        op = item.data(0, OP_ROLE) if item is not None else None
+        if not op:
+            return
+        mime = QMimeData()
+        mime.setData(OP_MIME_TYPE, op.encode())
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+class OpPalette(QWidget):
+    opActivated = Signal(str)
+
+    def __init__(self, registry: OpRegistry = OPS, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter operations…")
+        self.filter.setClearButtonEnabled(True)
+        self.tree = _OpTree()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree)
+        self._groups: list[QTreeWidgetItem] = []
+        for group, ops in registry.groups().items():
+            header = QTreeWidgetItem([group])
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            header.setFont(0, theme.font(9, bold=True))
+            header.setForeground(0, QBrush(theme.CARD_MUTED))
+            self.tree.addTopLevelItem(header)
+            self._groups.append(header)
+            for op in ops:
+                item = QTreeWidgetItem([op.symbol, op.name])
+                item.setData(0, OP_ROLE, op.name)
+                item.setToolTip(0, op.tooltip())
+                item.setToolTip(1, op.tooltip())
+                item.setFont(0, theme.font(11, bold=True))
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+                item.setBackground(0, QBrush(theme.GROUP_COLOURS.get(op.group, theme.CARD)))
+                header.addChild(item)
+            header.setFirstColumnSpanned(True)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, max(56, self.tree.columnWidth(0) + 8))
+        self.filter.textChanged.connect(self.apply_filter)
+        self.filter.returnPressed.connect(self._activate_first)
+        self.tree.itemActivated.connect(self._activate)
+
+    def apply_filter(self, text: str) -> None:
+        for header in self._groups:
+            shown = 0
+            for index in range(header.childCount()):
+                child = header.child(index)
+                visible = op_matches(OPS[child.data(0, OP_ROLE)], text)
+                child.setHidden(not visible)
+                shown += visible
+            header.setHidden(shown == 0)
+
+    def visible_ops(self) -> list[str]:
+        return [header.child(i).data(0, OP_ROLE) for header in self._groups if not header.isHidden()
+                for i in range(header.childCount()) if not header.child(i).isHidden()]
+
+    def _activate(self, item: QTreeWidgetItem) -> None:
+        op = item.data(0, OP_ROLE)
+        if op:
+            self.opActivated.emit(op)
+
+    def _activate_first(self) -> None:
+        ops = self.visible_ops()
+        if ops:
+            self.opActivated.emit(ops[0])

@@ -1,0 +1,76 @@
+"""Decides what the canvas shows: the document's evaluation while editing, or the
+trace state at a step while the animation is on. Evaluation runs once per burst of
+document changes (a zero-delay timer), not once per primitive change."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from engine.document import GraphDocument
+from engine.evaluate import Evaluation
+from engine.trace import final_state
+from gui.canvas.scene import Display, GraphScene
+
+
+class CanvasPresenter(QObject):
+    evaluated = Signal(object)
+    """The new Evaluation, after every burst of edits."""
+    displayChanged = Signal()
+    animationInterrupted = Signal()
+    """An edit happened while the animation was showing a step: it is back to editing."""
+
+    def __init__(self, document: GraphDocument, scene: GraphScene, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.scene = scene
+        self.show_grads = True
+        self.applied: int | None = None
+        """Steps of the trace being shown, or None while editing (everything shown)."""
+        self.evaluation: Evaluation = document.evaluation()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.refresh)
+        document.changed.subscribe(self._schedule)
+        self._render()
+
+    def detach(self) -> None:
+        self.document.changed.unsubscribe(self._schedule)
+
+    def _schedule(self) -> None:
+        if self.applied is not None:
+            self.applied = None
+            self.animationInterrupted.emit()
+        self._timer.start()
+
+    def refresh(self) -> None:
+        """Evaluate now (tests and the first paint call this instead of waiting)."""
+        self._timer.stop()
+        self.evaluation = self.document.evaluation()
+        self._render()
+        self.evaluated.emit(self.evaluation)
+
+    def set_show_grads(self, show: bool) -> None:
+        self.show_grads = show
+        self._render()
+
+    def show_step(self, applied: int | None) -> None:
+        """Show the state after `applied` trace steps; None returns to editing."""
+        if self._timer.isActive():
+            self.refresh()
+        self.applied = applied
+        self._render()
+
+    def current_display(self) -> Display:
+        evaluation = self.evaluation
+        if self.applied is None:
+            state = final_state(evaluation)
+        else:
+            state = evaluation.trace.state_at(self.applied)
+        ids = evaluation.plan.ids
+        problems = {ids[i]: problem for i, problem in evaluation.problems.items()}
+        return Display(state=state, problems=problems, output=evaluation.output, show_grads=self.show_grads)
+
+    def _render(self) -> None:
+        self.scene.set_display(self.current_display())
+        self.displayChanged.emit()

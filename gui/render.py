@@ -1,0 +1,125 @@
+"""Pictures of the canvas for slides: the scene (not the view, which would clip)
+rendered over the graph's bounds plus a margin, into a PNG at a scale or an SVG.
+The same items draw the window and the picture, in presentation mode: no grid,
+no selection outline, no hover."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+
+from gui.canvas.scene import GraphScene
+
+MARGIN = 32.0
+
+
+@contextmanager
+def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[list]:
+    """Hide editing decorations (and, for a selection, everything else) while drawing.
+    Yields the items that are drawn."""
+    chosen = set(scene.selected_node_ids())
+    selected = scene.selectedItems()
+    hidden = []
+    if selection_only:
+        for node_id, item in scene.node_items.items():
+            if node_id not in chosen and item.isVisible():
+                hidden.append(item)
+        for edge, item in scene.edge_items.items():
+            if (edge[0] not in chosen or edge[1] not in chosen) and item.isVisible():
+                hidden.append(item)
+    for item in hidden:
+        item.setVisible(False)
+    scene.clearSelection()
+    scene.presenting = True
+    for item in [*scene.node_items.values(), *scene.edge_items.values()]:
+        item.update()
+    try:
+        yield [item for item in [*scene.node_items.values(), *scene.edge_items.values()] if item.isVisible()]
+    finally:
+        scene.presenting = False
+        for item in hidden:
+            item.setVisible(True)
+        for item in selected:
+            item.setSelected(True)
+        for item in [*scene.node_items.values(), *scene.edge_items.values()]:
+            item.update()
+
+
+def picture_bounds(items: list) -> QRectF:
+    bounds = QRectF()
+    for item in items:
+        bounds = bounds.united(item.sceneBoundingRect())
+    if bounds.isEmpty():
+        bounds = QRectF(-100, -60, 200, 120)
+    return bounds.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _paint(scene: GraphScene, painter: QPainter, source: QRectF, target: QRectF) -> None:
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                           | QPainter.RenderHint.SmoothPixmapTransform)
+    scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def render_image(scene: GraphScene, scale: float = 1.0, transparent: bool = False,
+                 selection_only: bool = False) -> QImage:
+    """The graph as an image, `scale` device pixels per scene unit."""
+    with presentation(scene, selection_only) as items:
+        source = picture_bounds(items)
+        size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor(0, 0, 0, 0) if transparent else QColor("white"))
+        painter = QPainter(image)
+        _paint(scene, painter, source, QRectF(0, 0, size.width(), size.height()))
+        painter.end()
+    return image
+
+
+def png_bytes(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def svg_bytes(scene: GraphScene, selection_only: bool = False, title: str = "Backprop Studio graph") -> bytes:
+    """The graph as SVG (text stays text, so it stays crisp on any slide)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    with presentation(scene, selection_only) as items:
+        source = picture_bounds(items)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(QSize(round(source.width()), round(source.height())))
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle(title)
+        generator.setDescription("Drawn by Backprop Studio")
+        painter = QPainter(generator)
+        painter.fillRect(QRectF(0, 0, source.width(), source.height()), QColor("white"))
+        _paint(scene, painter, source, QRectF(0, 0, source.width(), source.height()))
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def write_picture(scene: GraphScene, path: str | Path, scale: float = 1.0, transparent: bool = False,
+                  selection_only: bool = False) -> None:
+    """PNG or SVG by the file's extension, written beside the target then moved into place."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".svg":
+        payload = svg_bytes(scene, selection_only)
+    elif suffix == ".png":
+        payload = png_bytes(render_image(scene, scale, transparent, selection_only))
+    else:
+        raise ValueError(f"pictures are .png or .svg, not '{suffix or target.name}'")
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(payload)
+    temporary.replace(target)
