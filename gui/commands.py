@@ -13,11 +13,39 @@ from engine.plan import Edge
 from engine.values import format_value
 
 
-class InsertNodeCommand(QUndoCommand):
+class DocumentCommand(QUndoCommand):
+    """Base of every command here. Compound edits nest in Python, not through Qt's
+    parent/child commands: PySide does not give a Qt parent ownership of a Python
+    child, so either the child's wrapper is collected while Qt still runs it, or both
+    delete it (a crash either way)."""
+
+    def __init__(self, text: str, parent: CompoundCommand | None = None) -> None:
+        super().__init__(text)
+        if parent is not None:
+            parent.parts.append(self)
+
+
+class CompoundCommand(DocumentCommand):
+    """Runs its parts in order; undoes them in reverse."""
+
+    def __init__(self, text: str, parent: CompoundCommand | None = None) -> None:
+        super().__init__(text, parent)
+        self.parts: list[DocumentCommand] = []
+
+    def redo(self) -> None:
+        for part in self.parts:
+            part.redo()
+
+    def undo(self) -> None:
+        for part in reversed(self.parts):
+            part.undo()
+
+
+class InsertNodeCommand(DocumentCommand):
     """Insert a node with a fixed id and recorded attributes (add, paste, undo of delete)."""
 
     def __init__(self, document: GraphDocument, node_id: str, attrs: dict[str, Any],
-                 parent: QUndoCommand | None = None) -> None:
+                 parent: CompoundCommand | None = None) -> None:
         super().__init__(f"Add {attrs['op']} {node_id}", parent)
         self.document, self.node_id, self.attrs = document, node_id, dict(attrs)
 
@@ -28,10 +56,10 @@ class InsertNodeCommand(QUndoCommand):
         self.document.remove_node(self.node_id)
 
 
-class RemoveNodeCommand(QUndoCommand):
+class RemoveNodeCommand(DocumentCommand):
     """Remove a node whose wires are already gone (a sibling command removed them)."""
 
-    def __init__(self, document: GraphDocument, node_id: str, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, document: GraphDocument, node_id: str, parent: CompoundCommand | None = None) -> None:
         super().__init__(f"Delete {node_id}", parent)
         self.document, self.node_id = document, node_id
         self.attrs = dict(document.attrs(node_id))
@@ -43,9 +71,9 @@ class RemoveNodeCommand(QUndoCommand):
         self.document.insert_node(self.node_id, self.attrs)
 
 
-class InsertEdgeCommand(QUndoCommand):
+class InsertEdgeCommand(DocumentCommand):
     def __init__(self, document: GraphDocument, source: str, target: str, key: int, attrs: dict[str, Any],
-                 parent: QUndoCommand | None = None) -> None:
+                 parent: CompoundCommand | None = None) -> None:
         super().__init__(f"Connect {source} → {target}", parent)
         self.document = document
         self.edge: Edge = (source, target, key)
@@ -58,8 +86,8 @@ class InsertEdgeCommand(QUndoCommand):
         self.document.remove_edge(self.edge)
 
 
-class RemoveEdgeCommand(QUndoCommand):
-    def __init__(self, document: GraphDocument, edge: Edge, parent: QUndoCommand | None = None) -> None:
+class RemoveEdgeCommand(DocumentCommand):
+    def __init__(self, document: GraphDocument, edge: Edge, parent: CompoundCommand | None = None) -> None:
         super().__init__(f"Disconnect {edge[0]} → {edge[1]}", parent)
         self.document, self.edge = document, edge
         self.attrs = dict(document.edge_attrs(edge))
@@ -71,7 +99,7 @@ class RemoveEdgeCommand(QUndoCommand):
         self.document.insert_edge(*self.edge, self.attrs)
 
 
-def add_node_command(document: GraphDocument, op: str, x: float, y: float) -> QUndoCommand:
+def add_node_command(document: GraphDocument, op: str, x: float, y: float) -> DocumentCommand:
     """A new node of `op` at (x, y), with the id it will keep through undo and redo."""
     node_id = document.new_node_id(op)
     command = InsertNodeCommand(document, node_id, document.new_node_attrs(op, x, y))
@@ -80,12 +108,12 @@ def add_node_command(document: GraphDocument, op: str, x: float, y: float) -> QU
 
 
 def connect_command(document: GraphDocument, source: str, target: str, port: int,
-                    parent: QUndoCommand | None = None) -> QUndoCommand:
+                    parent: CompoundCommand | None = None) -> DocumentCommand:
     """Wire source → target:port, replacing what was in that port. Raises EditRefused.
     With `parent`, the steps are added to it (a compound edit) and it is returned."""
     occupant = document.check_connection(source, target, port)
     port_name = document.op_of(target).port_names[port]
-    command = parent or QUndoCommand(
+    command = parent or CompoundCommand(
         f"Connect {document.name_of(source)} → {document.name_of(target)}.{port_name}")
     if occupant is not None:
         RemoveEdgeCommand(document, occupant, command)
@@ -96,7 +124,7 @@ def connect_command(document: GraphDocument, source: str, target: str, port: int
     return command
 
 
-def remove_items_command(document: GraphDocument, node_ids: list[str], edges: list[Edge]) -> QUndoCommand:
+def remove_items_command(document: GraphDocument, node_ids: list[str], edges: list[Edge]) -> DocumentCommand:
     """Delete nodes with every wire they touch, and loose wires: wires first, so undo
     puts the nodes back before their wires."""
     all_edges = dict.fromkeys([*edges, *document.edges_touching(node_ids)])
@@ -105,7 +133,7 @@ def remove_items_command(document: GraphDocument, node_ids: list[str], edges: li
         parts.append(f"{len(node_ids)} node{'s' * (len(node_ids) != 1)}")
     if all_edges:
         parts.append(f"{len(all_edges)} wire{'s' * (len(all_edges) != 1)}")
-    command = QUndoCommand("Delete " + " and ".join(parts))
+    command = CompoundCommand("Delete " + " and ".join(parts))
     for edge in all_edges:
         RemoveEdgeCommand(document, edge, command)
     for node_id in node_ids:
@@ -116,8 +144,8 @@ def remove_items_command(document: GraphDocument, node_ids: list[str], edges: li
 
 
 def insert_fragment_command(document: GraphDocument, nodes: list[tuple[str, dict[str, Any]]],
-                            edges: list[tuple[str, str, int, dict[str, Any]]], verb: str) -> QUndoCommand:
-    command = QUndoCommand(f"{verb} {len(nodes)} node{'s' * (len(nodes) != 1)}")
+                            edges: list[tuple[str, str, int, dict[str, Any]]], verb: str) -> DocumentCommand:
+    command = CompoundCommand(f"{verb} {len(nodes)} node{'s' * (len(nodes) != 1)}")
     for node_id, attrs in nodes:
         InsertNodeCommand(document, node_id, attrs, command)
     for source, target, key, attrs in edges:
@@ -125,7 +153,7 @@ def insert_fragment_command(document: GraphDocument, nodes: list[tuple[str, dict
     return command
 
 
-class MoveNodesCommand(QUndoCommand):
+class MoveNodesCommand(DocumentCommand):
     """One drag (or one Arrange): every node's start and end position."""
 
     def __init__(self, document: GraphDocument, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
@@ -143,7 +171,7 @@ class MoveNodesCommand(QUndoCommand):
             self.document.move_node(node_id, x, y)
 
 
-class SetValueCommand(QUndoCommand):
+class SetValueCommand(DocumentCommand):
     def __init__(self, document: GraphDocument, node_id: str, value: Any) -> None:
         super().__init__(f"Set {document.name_of(node_id)} = {format_value(value)}")
         self.document, self.node_id = document, node_id
@@ -156,7 +184,7 @@ class SetValueCommand(QUndoCommand):
         self.document.set_value(self.node_id, self.old)
 
 
-class SetLabelCommand(QUndoCommand):
+class SetLabelCommand(DocumentCommand):
     def __init__(self, document: GraphDocument, node_id: str, label: str) -> None:
         super().__init__(f"Rename {document.name_of(node_id)} → {label or node_id}")
         self.document, self.node_id = document, node_id
@@ -169,8 +197,8 @@ class SetLabelCommand(QUndoCommand):
         self.document.set_label(self.node_id, self.old)
 
 
-class SetGraphAttrCommand(QUndoCommand):
-    def __init__(self, document: GraphDocument, key: str, value: Any, parent: QUndoCommand | None = None) -> None:
+class SetGraphAttrCommand(DocumentCommand):
+    def __init__(self, document: GraphDocument, key: str, value: Any, parent: CompoundCommand | None = None) -> None:
         text = f"Set output to {value}" if key == "output" and value else f"Set {key}"
         super().__init__(text, parent)
         self.document, self.key = document, key

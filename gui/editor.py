@@ -112,7 +112,7 @@ class GraphEditor(QObject):
             else:
                 # Moving a wire's end: drop the old wire, then connect. Removing a wire
                 # out of `source` cannot make the new wire legal or illegal.
-                command = QUndoCommand(f"Move wire to {self.document.name_of(target)}")
+                command = commands.CompoundCommand(f"Move wire to {self.document.name_of(target)}")
                 commands.RemoveEdgeCommand(self.document, intent.disconnect, command)
                 commands.connect_command(self.document, source, target, port, parent=command)
         except StudioError as error:

@@ -5,7 +5,7 @@ or double-click it to add it in the middle of the view."""
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QBrush, QDrag
+from PySide6.QtGui import QBrush, QDrag, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -39,16 +39,38 @@ class _OpTree(QTreeWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformRowHeights(True)
 
+    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:
+        mime = QMimeData()
+        ops = [item.data(0, OP_ROLE) for item in items if item.data(0, OP_ROLE)]
+        if ops:
+            mime.setData(OP_MIME_TYPE, ops[0].encode())
+            mime.setText(ops[0])
+        return mime
+
     def startDrag(self, supported_actions: Qt.DropAction) -> None:
         item = self.currentItem()
-        op = item.data(0, OP_ROLE) if item is not None else None
-        if not op:
+        if item is None or not item.data(0, OP_ROLE):
             return
-        mime = QMimeData()
-        mime.setData(OP_MIME_TYPE, op.encode())
         drag = QDrag(self)
-        drag.setMimeData(mime)
+        drag.setMimeData(self.mimeData([item]))
+        drag.setPixmap(self._drag_pixmap(item))
         drag.exec(Qt.DropAction.CopyAction)
+
+    def _drag_pixmap(self, item: QTreeWidgetItem) -> QPixmap:
+        text = f" {item.text(0)}  {item.text(1)} "
+        metrics = QFontMetrics(theme.font(11, bold=True))
+        pixmap = QPixmap(metrics.horizontalAdvance(text) + 8, metrics.height() + 8)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(theme.CARD_BORDER)
+        painter.setBrush(theme.GROUP_COLOURS.get(OPS[item.data(0, OP_ROLE)].group, theme.CARD))
+        painter.drawRoundedRect(pixmap.rect().adjusted(0, 0, -1, -1), 6, 6)
+        painter.setPen(theme.CARD_TEXT)
+        painter.setFont(theme.font(11, bold=True))
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        return pixmap
 
 
 class OpPalette(QWidget):

@@ -39,6 +39,12 @@ _NOTE_FONT = theme.font(8.5)
 _BIG_SYMBOL_FONT = theme.font(26, bold=True)
 
 
+def _shift_acts_as_control(event: QGraphicsSceneMouseEvent) -> None:
+    """Shift-click adds to the selection, as Ctrl-click does (Qt knows only Ctrl)."""
+    if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        event.setModifiers(event.modifiers() | Qt.KeyboardModifier.ControlModifier)
+
+
 def card_height(arity: int) -> float:
     return HEADER + max(2, arity) * ROW + 6.0
 
@@ -241,10 +247,12 @@ class NodeItem(QGraphicsItem):
 
     # ---------------------------------------------------------------- events
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        # Shift-click adds to the selection, as Ctrl-click does.
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            event.setModifiers(event.modifiers() | Qt.KeyboardModifier.ControlModifier)
+        _shift_acts_as_control(event)
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        _shift_acts_as_control(event)
+        super().mouseReleaseEvent(event)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hovered = True
