@@ -3,6 +3,8 @@ action the scene and the networkx document agree, and undo gives back the start.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from canvas_helpers import assert_scene_mirrors_document, click, drag, snapshot, viewport_point
@@ -31,8 +33,10 @@ def drop_op(window, op: str, scene_point: QPointF) -> None:
     mime: QMimeData = window.palette.tree.mimeData([palette_item])
     viewport = window.view.viewport()
     position = QPointF(viewport_point(window, scene_point))
-    enter = QDragEnterEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    with warnings.catch_warnings():  # PySide 6.12 deprecates the QPoint form 6.11 requires
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(position.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted()
     drop = QDropEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,

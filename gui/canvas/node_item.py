@@ -113,7 +113,9 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.update_path()
-        return super().itemChange(change, value)
+        # QGraphicsItem.itemChange only returns `value`; calling it through PySide for
+        # every change leaks references to None (a fatal "deallocating None" on big graphs).
+        return value
 
     # ------------------------------------------------------------- painting
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
