@@ -204,7 +204,7 @@ def test_select_all_delete_and_undo_everything(window, start):
     key(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(window.scene.selected_node_ids()) == 5
     key(window, Qt.Key.Key_Delete)
-    assert len(window.document) == 0 and not window.scene.items()
+    assert len(window.document) == 0 and not window.scene.node_items and not window.scene.edge_items
     assert "output" not in window.document.graph.graph
     key(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert snapshot(window.document) == start
@@ -327,7 +327,12 @@ def test_zoom_is_clamped_and_fit_shows_the_graph(window):
     for _ in range(80):
         window.view.zoom_by(0.7)
     assert window.view.zoom() == pytest.approx(0.08)
+    # Far out, one overview item draws every wire instead of thousands of items.
+    assert window.scene.overview and window.scene.wire_overview.isVisible()
+    assert not any(item.isVisible() for item in window.scene.edge_items.values())
     key(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert not window.scene.overview and not window.scene.wire_overview.isVisible()
+    assert all(item.isVisible() for item in window.scene.edge_items.values())
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     for item in window.scene.node_items.values():
         assert visible.contains(item.sceneBoundingRect())

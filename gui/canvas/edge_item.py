@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyle, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
 
 from engine.plan import Edge
 from gui import theme
@@ -21,6 +21,7 @@ _STEP_FONT = theme.font(9, bold=True)
 _METRICS = QFontMetricsF(_LABEL_FONT)
 _STEP_METRICS = QFontMetricsF(_STEP_FONT)
 TEXT_LOD = 0.45
+_WIRE_PEN = QPen(theme.WIRE, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
@@ -40,6 +41,8 @@ class EdgeItem(QGraphicsItem):
         self.port = port
         self.look = NO_EDGE_LOOK
         self._path = QPainterPath()
+        self._mid = QPointF()
+        self.start = self.end = QPointF()
         self._bounds = QRectF()
         self._hovered = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -54,15 +57,17 @@ class EdgeItem(QGraphicsItem):
         start = self.source.output.scenePos()
         end = self.target.inputs[self.port].scenePos()
         self.prepareGeometryChange()
+        self.start, self.end = start, end
         self._path = wire_path(start, end)
+        self._mid = self._path.pointAtPercent(0.5)
         self._bounds = self._path.boundingRect().adjusted(-6, -6, 6, 6)
         self._bounds = self._bounds.united(self._label_rect())
-
-    def _midpoint(self) -> QPointF:
-        return self._path.pointAtPercent(0.5)
+        scene = self.scene()
+        if scene is not None:
+            scene.wire_overview.invalidate()  # type: ignore[attr-defined]
 
     def _label_rect(self) -> QRectF:
-        mid = self._midpoint()
+        mid = self._mid
         look = self.look
         width = max(_METRICS.horizontalAdvance(look.value), _METRICS.horizontalAdvance(look.grad)) + 12
         rect = QRectF(mid.x() - width / 2, mid.y() - 20, width, 40)
@@ -87,28 +92,22 @@ class EdgeItem(QGraphicsItem):
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        scene = self.scene()
-        presenting = scene is not None and getattr(scene, "presenting", False)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected) and not presenting
+        # A hot path on big graphs (thousands of wires at once): the common case is
+        # one prepared pen and one drawPath.
         look = self.look
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour, width = theme.WIRE, 2.0
-        if look.highlight == "forward":
-            colour, width = theme.VALUE, 3.5
-        elif look.highlight == "backward":
-            colour, width = theme.GRADIENT, 3.5
-        if self._hovered and not presenting:
-            colour = theme.HOVER if not look.highlight else colour
-        if selected:
-            colour, width = theme.SELECTION, 3.0
-        painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        plain = not look.highlight and not self._hovered and not self.isSelected()
+        presenting = self.scene().presenting  # type: ignore[union-attr]
+        if plain or (presenting and not look.highlight):
+            painter.setPen(_WIRE_PEN)
+        else:
+            painter.setPen(self._special_pen(presenting))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
-
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < TEXT_LOD:
+        if not (look.value or look.grad or look.label):
             return
-        mid = self._midpoint()
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
+            return
+        mid = self._mid
         painter.setFont(_LABEL_FONT)
         if look.value:
             self._draw_tag(painter, look.value, QPointF(mid.x(), mid.y() - 11), theme.VALUE)
@@ -116,6 +115,18 @@ class EdgeItem(QGraphicsItem):
             self._draw_tag(painter, look.grad, QPointF(mid.x(), mid.y() + 11), theme.GRADIENT)
         if look.label:
             self._draw_step(painter, look.label, QPointF(mid.x(), mid.y() + 34))
+
+    def _special_pen(self, presenting: bool) -> QPen:
+        colour, width = theme.WIRE, 2.0
+        if self.look.highlight == "forward":
+            colour, width = theme.VALUE, 3.5
+        elif self.look.highlight == "backward":
+            colour, width = theme.GRADIENT, 3.5
+        elif self._hovered and not presenting:
+            colour = theme.HOVER
+        if self.isSelected() and not presenting:
+            colour, width = theme.SELECTION, 3.0
+        return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
     @staticmethod
     def _draw_tag(painter: QPainter, text: str, centre: QPointF, colour: QColor) -> None:

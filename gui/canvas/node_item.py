@@ -102,11 +102,7 @@ class NodeItem(QGraphicsItem):
     def set_look(self, look: NodeLook) -> None:
         if look == self.look:
             return
-        incomplete_changed = (look.problem_kind == "incomplete") != (self.look.problem_kind == "incomplete")
         self.look = look
-        if incomplete_changed:
-            for port in self.inputs:
-                port.update()
         self.update()
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
@@ -157,6 +153,8 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(QBrush(theme.GROUP_COLOURS.get(self.op.group, QColor("#eeeeee"))))
         painter.drawPath(header.intersected(clip))
 
+        for port in (*self.inputs, self.output):
+            port.draw(painter, presenting)
         if lod < TEXT_LOD:
             painter.setPen(theme.CARD_TEXT)
             painter.setFont(_BIG_SYMBOL_FONT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
 
@@ -30,7 +30,8 @@ class PortItem(QGraphicsItem):
         """During a wire drag: "valid", "target" (under the mouse) or "" (not a target)."""
         self._hovered = False
         self.setAcceptHoverEvents(True)
-        self.setZValue(1)
+        # The card paints its ports (into its cache); this item is the hit area and state.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
 
     @property
     def is_output(self) -> bool:
@@ -39,31 +40,32 @@ class PortItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return QRectF(-HIT_RADIUS, -HIT_RADIUS, 2 * HIT_RADIUS, 2 * HIT_RADIUS)
 
-    def scene_anchor(self) -> QPointF:
-        return self.scenePos()
-
     def set_connected(self, connected: bool) -> None:
         if connected != self.connected:
             self.connected = connected
-            self.update()
+            self.node.update()
 
     def set_drop_state(self, state: str) -> None:
         if state != self.drop_state:
             self.drop_state = state
-            self.update()
+            self.node.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """Never called (ItemHasNoContents): the card draws its ports into its own cache."""
+
+    def draw(self, painter: QPainter, presenting: bool) -> None:
+        """Drawn by the card, in the card's coordinates."""
         radius = RADIUS
         fill = theme.PORT_BORDER if self.connected else theme.PORT
         border = theme.PORT_BORDER
-        presenting = self.scene() is not None and getattr(self.scene(), "presenting", False)
+        centre = self.pos()
         if not presenting and self.drop_state:
             border = theme.PORT_VALID
             fill = theme.PORT_VALID if self.drop_state == "target" else theme.PORT
             radius = RADIUS + (2.5 if self.drop_state == "target" else 1.0)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(theme.VALUE_SOFT))
-            painter.drawEllipse(QPointF(0, 0), radius + 4, radius + 4)
+            painter.drawEllipse(centre, radius + 4, radius + 4)
         elif not presenting and self._hovered:
             border = theme.SELECTION
             radius = RADIUS + 1.5
@@ -71,18 +73,18 @@ class PortItem(QGraphicsItem):
             border = theme.INCOMPLETE
         painter.setPen(QPen(border, 1.6))
         painter.setBrush(QBrush(fill))
-        painter.drawEllipse(QPointF(0, 0), radius, radius)
+        painter.drawEllipse(centre, radius, radius)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hovered = True
-        self.update()
+        self.node.update()
         scene = self.scene()
         if scene is not None and hasattr(scene, "report_hover"):
             scene.report_hover(self.describe())
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hovered = False
-        self.update()
+        self.node.update()
 
     def describe(self) -> str:
         op = self.node.op

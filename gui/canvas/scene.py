@@ -22,6 +22,7 @@ from gui.canvas.looks import EdgeLook, NodeLook
 from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import HIT_RADIUS, PortItem
 from gui.canvas.wire_drag import WireDrag, WireIntent
+from gui.canvas.wire_overview import WireOverview
 
 GRID = 24.0
 SCENE_MARGIN = 1500.0
@@ -56,6 +57,10 @@ class GraphScene(QGraphicsScene):
         self.editable = True
         self._wire: WireDrag | None = None
         self._press_positions: dict[str, tuple[float, float]] = {}
+        self._rebuilding = False
+        self.overview = False
+        """True when zoomed far out: wires drawn by one WireOverview item."""
+        self.wire_overview = WireOverview(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.node_added.subscribe(self._on_node_added)
         document.node_removed.subscribe(self._on_node_removed)
@@ -82,25 +87,48 @@ class GraphScene(QGraphicsScene):
         if self._wire is not None:
             self._wire.cancel()
             self._wire = None
+        if self.wire_overview.scene() is self:
+            self.removeItem(self.wire_overview)  # kept across clear(), which deletes items
         self.clear()
+        self.addItem(self.wire_overview)
         self.node_items.clear()
         self.edge_items.clear()
-        for node_id in self.document.node_ids():
-            self._on_node_added(node_id)
-        for edge in self.document.edges():
-            self._on_edge_added(edge)
+        self._rebuilding = True
+        try:
+            for node_id in self.document.node_ids():
+                self._on_node_added(node_id)
+            for edge in self.document.edges():
+                self._on_edge_added(edge)
+        finally:
+            self._rebuilding = False
         self.fit_scene_rect()
 
     def fit_scene_rect(self) -> None:
         """A fixed scene rect (Qt need not recompute bounds as items move), with room around."""
-        bounds = self.itemsBoundingRect() if self.node_items else QRectF(-400, -300, 800, 600)
+        bounds = QRectF(-400, -300, 800, 600)
+        for item in self.node_items.values():
+            bounds = bounds.united(item.sceneBoundingRect())
         self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
+        self.wire_overview.scene_rect_changed()
+
+    def set_overview(self, overview: bool) -> None:
+        """Swap thousands of wire items for one overview drawing, or back."""
+        if overview == self.overview:
+            return
+        self.overview = overview
+        for item in self.edge_items.values():
+            item.setVisible(not overview)
+        self.wire_overview.invalidate()
+        self.wire_overview.setVisible(overview)
 
     def _grow_scene_rect(self, item: QGraphicsItem) -> None:
+        if self._rebuilding:
+            return  # one fit at the end; asking sceneRect() per item costs O(n) each
         rect = item.sceneBoundingRect()
         if not self.sceneRect().contains(rect):
             self.setSceneRect(self.sceneRect().united(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
                                                                     SCENE_MARGIN, SCENE_MARGIN)))
+            self.wire_overview.scene_rect_changed()
 
     def _on_node_added(self, node_id: str) -> None:
         document = self.document
@@ -128,6 +156,7 @@ class GraphScene(QGraphicsScene):
         source, target = self.node_items[edge[0]], self.node_items[edge[1]]
         port = self.document.port_of(edge)
         item = EdgeItem(edge, source, target, port)
+        item.setVisible(not self.overview)
         self.addItem(item)
         self.edge_items[edge] = item
         source.edges.add(item)
@@ -142,6 +171,7 @@ class GraphScene(QGraphicsScene):
         item.target.inputs[item.port].set_connected(False)
         item.source.output.set_connected(any(e.source is item.source for e in item.source.edges))
         self.removeItem(item)
+        self.wire_overview.invalidate()
 
     # ----------------------------------------------------------- what is shown
     def set_display(self, display: Display) -> None:

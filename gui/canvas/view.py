@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from gui.canvas.scene import GraphScene
+from gui.canvas.wire_overview import OVERVIEW_ZOOM
 
 OP_MIME_TYPE = "application/x-backprop-studio-op"
 MIN_ZOOM = 0.08
@@ -59,6 +60,10 @@ class GraphView(QGraphicsView):
     def set_zoom(self, factor: float) -> None:
         factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
         self.scale(factor / self.zoom(), factor / self.zoom())
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        self.graph_scene().set_overview(self.zoom() < OVERVIEW_ZOOM)
         self.zoomChanged.emit(self.zoom())
 
     def zoom_by(self, ratio: float) -> None:
@@ -85,7 +90,7 @@ class GraphView(QGraphicsView):
         elif self.zoom() < MIN_ZOOM:
             self.set_zoom(MIN_ZOOM)
         self.centerOn(bounds.center())
-        self.zoomChanged.emit(self.zoom())
+        self._zoomed()
 
     # ------------------------------------------------------------------- pan
     def _start_pan(self, event: QMouseEvent) -> None:

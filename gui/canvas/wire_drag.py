@@ -121,5 +121,5 @@ class WireDrag:
         for valid_port in self.valid:
             valid_port.set_drop_state("")
         if self.detached is not None and self.detached in self.scene.edge_items:
-            self.scene.edge_items[self.detached].setVisible(True)
+            self.scene.edge_items[self.detached].setVisible(not self.scene.overview)
         self.scene.removeItem(self.live)

@@ -1,0 +1,109 @@
+"""Canvas speed: open a 5,000-node, 7,000-edge graph file into the editor window,
+then repaint the view fitted to the whole graph. Prints seconds and milliseconds.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/canvas_bench.py [--nodes 5000 --edges 7000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+UNARY = ["tanh", "exp", "neg", "sigmoid", "relu", "square"]
+BINARY = ["add", "mul", "sub", "max"]
+
+
+def random_graph(nodes: int, edges: int, seed: int = 1) -> dict:
+    """A random DAG: inputs first, then unary and binary ops mixed to hit `edges`,
+    laid out in columns as the app would place them."""
+    rng = random.Random(seed)
+    ops_count = nodes * 4 // 5
+    binary = max(0, min(ops_count, edges - ops_count))
+    unary = ops_count - binary
+    leaves = nodes - ops_count
+    kinds = ["b"] * binary + ["u"] * unary
+    rng.shuffle(kinds)
+    data_nodes, data_edges = [], []
+    per_column = 60
+    for i in range(leaves):
+        data_nodes.append({"id": f"n{i}", "op": "input", "value": rng.uniform(-1, 1),
+                           "x": (i // per_column) * 300.0, "y": (i % per_column) * 130.0})
+    for j, kind in enumerate(kinds):
+        i = leaves + j
+        op = rng.choice(BINARY if kind == "b" else UNARY)
+        data_nodes.append({"id": f"n{i}", "op": op, "x": (i // per_column) * 300.0, "y": (i % per_column) * 130.0})
+        for port in range(2 if kind == "b" else 1):
+            source = rng.randrange(max(0, i - 400), i)
+            data_edges.append({"source": f"n{source}", "target": f"n{i}", "key": port, "port": port})
+    return {"directed": True, "multigraph": True,
+            "graph": {"format": "backprop-studio", "version": 1, "name": "benchmark", "output": f"n{nodes - 1}"},
+            "nodes": data_nodes, "edges": data_edges}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nodes", type=int, default=5000)
+    parser.add_argument("--edges", type=int, default=7000)
+    parser.add_argument("--repaints", type=int, default=10)
+    args = parser.parse_args()
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from engine.document import GraphDocument
+    from engine.fileformat import read_file
+    from gui.main_window import MainWindow
+
+    data = random_graph(args.nodes, args.edges)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.json"
+        path.write_text(json.dumps(data))
+        t0 = time.perf_counter()
+        document = GraphDocument.from_spec(read_file(path))
+        t1 = time.perf_counter()
+        window = MainWindow(document)
+        t2 = time.perf_counter()
+        window.resize(1400, 900)
+        window.show()
+        window.view.fit_graph()
+        app.processEvents()
+        t3 = time.perf_counter()
+
+    print(f"graph: {len(document)} nodes, {len(document.edges())} edges "
+          f"({sys.platform}, Qt platform {os.environ['QT_QPA_PLATFORM']})")
+    print(f"open: read + document {t1 - t0:.3f} s, window + scene + evaluation {t2 - t1:.3f} s, "
+          f"first show {t3 - t2:.3f} s, total {t3 - t0:.3f} s")
+
+    def repaint_ms() -> float:
+        start = time.perf_counter()
+        window.view.viewport().repaint()
+        return (time.perf_counter() - start) * 1000
+
+    fitted = [repaint_ms() for _ in range(args.repaints)]
+    print(f"full repaint, fitted to the whole graph (zoom {window.view.zoom():.3f}): "
+          f"median {statistics.median(fitted):.1f} ms, max {max(fitted):.1f} ms")
+    window.view.set_zoom(1.0)
+    window.view.centerOn(window.scene.node_items[f"n{args.nodes // 2}"])
+    close = [repaint_ms() for _ in range(args.repaints)]
+    print(f"full repaint at 100% zoom: median {statistics.median(close):.1f} ms, max {max(close):.1f} ms")
+
+    start = time.perf_counter()
+    window.editor.set_value_text("n0", "0.5")
+    window.presenter.refresh()
+    app.processEvents()
+    print(f"edit a value, re-evaluate and update every card: {(time.perf_counter() - start) * 1000:.1f} ms")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
