@@ -63,9 +63,9 @@ class Inspector(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {theme.INCOMPLETE.name()}")
 
+        # Editable fields first, so they stay put whatever the description's length.
         self.form = QFormLayout()
         self.form.addRow("Label", self.label_edit)
-        self.form.addRow("Operation", self.op_text)
         self.form.addRow("Set value", self.value_edit)
         self.form.addRow("", self.value_error)
         self.form.addRow("Value", self.current_value)
@@ -75,6 +75,7 @@ class Inspector(QWidget):
         layout.addLayout(self.form)
         layout.addWidget(self.output_box)
         layout.addWidget(self.problem)
+        layout.addWidget(self.op_text)
         layout.addStretch(1)
 
         self.label_edit.editingFinished.connect(self._commit_label)
@@ -137,12 +138,18 @@ class Inspector(QWidget):
         known = node_id in evaluation.plan.index
         self.current_value.setPlainText(format_value_full(evaluation.value(node_id)) if known else "")
         grad = evaluation.grad(node_id) if known else None
-        self.current_grad.setPlainText(format_value_full(grad) if grad is not None else
-                                       ("none: constants get no gradient" if op.name == "constant"
-                                        else "none: the output does not depend on it"))
+        self.current_grad.setPlainText(format_value_full(grad) if grad is not None else self._why_no_gradient(op))
         problem = evaluation.problem(node_id) if known else None
         self.problem.setText(problem.message if problem else "")
         self.output_box.setChecked(evaluation.output == node_id)
+
+    def _why_no_gradient(self, op) -> str:
+        evaluation = self.presenter.evaluation
+        if op.name == "constant":
+            return "none: constants get no gradient"
+        if evaluation.output_problem:
+            return f"none yet: {evaluation.output_problem}"
+        return "none: the output does not depend on it"
 
     def _commit_label(self) -> None:
         if self.node_id is not None and self.node_id in self.document:
