@@ -11,6 +11,7 @@ from engine.document import GraphDocument
 from engine.values import format_value
 from gui.canvas.scene import GraphScene
 from gui.canvas.view import GraphView
+from gui.context_menu import ContextMenus
 from gui.edit_actions import EditActions
 from gui.editor import GraphEditor
 from gui.inspector import Inspector
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_status)
 
         self.edit_actions = EditActions(self)
+        self.context_menus = ContextMenus(self)
         self._connect()
         self.resize(1400, 900)
         self._update_output_status()
@@ -76,7 +78,7 @@ class MainWindow(QMainWindow):
         scene.connectRequested.connect(editor.apply_wire)
         scene.nodesMoved.connect(editor.move_nodes)
         view.opDropped.connect(self._add_op_at)
-        view.quickAddRequested.connect(self._open_quick_add)
+        view.quickAddRequested.connect(self.open_quick_add)
         view.zoomChanged.connect(lambda zoom: self.zoom_status.setText(f"{zoom * 100:.0f}%"))
         self.quick_add.opChosen.connect(lambda op: self._add_op_at(op, self._quick_add_at))
         self.palette.opActivated.connect(lambda op: self._add_op_at(op, view.cursor_scene_position()))
@@ -93,7 +95,7 @@ class MainWindow(QMainWindow):
             self.scene.select_nodes([node_id])
             self.view.setFocus()
 
-    def _open_quick_add(self, scene_position: QPointF, global_position: QPoint) -> None:
+    def open_quick_add(self, scene_position: QPointF, global_position: QPoint) -> None:
         self._quick_add_at = scene_position
         self.quick_add.open_at(global_position)
 

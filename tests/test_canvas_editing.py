@@ -336,3 +336,32 @@ def test_zoom_is_clamped_and_fit_shows_the_graph(window):
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     for item in window.scene.node_items.values():
         assert visible.contains(item.sceneBoundingRect())
+
+
+def test_double_click_an_input_card_to_type_its_value(window, start):
+    viewport = window.view.viewport()
+    QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      viewport_point(window, window.scene.node_items["b"].scenePos()))
+    assert window.scene.selected_node_ids() == ["b"]
+    assert window.inspector.value_edit.hasFocus()
+    QTest.keyClicks(window.inspector.value_edit, "-2")
+    QTest.keyClick(window.inspector.value_edit, Qt.Key.Key_Return)
+    assert float(window.document.value_of("b")) == -2.0
+    window.editor.undo_stack.undo()
+    assert snapshot(window.document) == start
+
+
+def test_double_click_on_empty_canvas_opens_the_quick_add_list(window):
+    viewport = window.view.viewport()
+    QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      viewport_point(window, QPointF(-600, 400)))
+    assert window.quick_add.isVisible()
+    window.quick_add.hide()
+
+
+def test_context_menus_offer_the_node_and_canvas_actions(window):
+    node_menu = window.context_menus.build("a", QPointF())
+    node_texts = [action.text() for action in node_menu.actions()]
+    assert "Edit Value…" in node_texts and "&Delete" in node_texts and "Use as &Output" in node_texts
+    canvas_menu = window.context_menus.build(None, QPointF(10, 10))
+    assert "Add Node Here…" in [action.text() for action in canvas_menu.actions()]

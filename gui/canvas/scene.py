@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+)
 
 from engine.document import GraphDocument
 from engine.evaluate import Problem
@@ -45,6 +50,10 @@ class GraphScene(QGraphicsScene):
     """A WireIntent with something to connect or disconnect."""
     nodesMoved = Signal(object)
     """{node id: ((x0, y0), (x1, y1))} after a drag."""
+    nodeActivated = Signal(str)
+    """A card was double-clicked (edit its value or label)."""
+    contextMenuRequested = Signal(object, QPointF, QPoint)
+    """(node id or None, scene position, global position) for a right-click."""
 
     def __init__(self, document: GraphDocument, parent=None) -> None:
         super().__init__(parent)
@@ -302,6 +311,30 @@ class GraphScene(QGraphicsScene):
             self._press_positions = {}
             if moves:
                 self.nodesMoved.emit(moves)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self._node_at(event.scenePos())
+        if item is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.nodeActivated.emit(item.node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        item = self._node_at(event.scenePos())
+        if item is not None and not item.isSelected():
+            self.clearSelection()
+            item.setSelected(True)
+        self.contextMenuRequested.emit(item.node_id if item else None, event.scenePos(), event.screenPos())
+        event.accept()
+
+    def _node_at(self, position: QPointF) -> NodeItem | None:
+        for item in self.items(position):
+            if isinstance(item, NodeItem):
+                return item
+            if isinstance(item, PortItem):
+                return item.node
+        return None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self._wire is not None:

@@ -125,7 +125,8 @@ class GraphView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.itemAt(event.position().toPoint()) is None:
+        under = self.itemAt(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and (under is None or under is self.graph_scene().wire_overview):
             self.quickAddRequested.emit(self.mapToScene(event.position().toPoint()),
                                         event.globalPosition().toPoint())
             event.accept()
