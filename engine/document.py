@@ -4,6 +4,7 @@ anything moves, and announced through plain-Python events the canvas observes.""
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from collections.abc import Iterable
 from typing import Any
@@ -31,7 +32,13 @@ class GraphDocument:
         self.registry = registry
         self.graph = nx.MultiDiGraph(format=FORMAT, version=VERSION)
         self.revision = 0
-        self._evaluation: tuple[int, Evaluation] | None = None
+        """Counts every change (positions included)."""
+        self._structure_revision = 0
+        """Counts changes that need a new plan: nodes, edges, labels, the output."""
+        self._values_revision = 0
+        """Counts changes of input and constant values (the plan stays, its leaf values change)."""
+        self._plan: tuple[int, Plan] | None = None
+        self._evaluation: tuple[int, int, Evaluation] | None = None
         self.node_added = Event()
         self.node_removed = Event()
         self.node_moved = Event()
@@ -134,8 +141,10 @@ class GraphDocument:
         return f"{op_name}{number}"
 
     # ------------------------------------------------------------------- edits
-    def _announce(self, event: Event, *args: Any) -> None:
+    def _announce(self, event: Event, *args: Any, structure: bool = True, values: bool = False) -> None:
         self.revision += 1
+        self._structure_revision += structure
+        self._values_revision += values
         event.emit(*args)
         self.changed.emit()
 
@@ -222,7 +231,7 @@ class GraphDocument:
     def move_node(self, node_id: str, x: float, y: float) -> None:
         attrs = self.graph.nodes[node_id]
         attrs["x"], attrs["y"] = float(x), float(y)
-        self._announce(self.node_moved, node_id)
+        self._announce(self.node_moved, node_id, structure=False)
 
     def set_value(self, node_id: str, value: Any) -> None:
         """Set an input's or constant's value (None: no value); raises BadValue and
@@ -233,7 +242,7 @@ class GraphDocument:
             self.graph.nodes[node_id].pop("value", None)
         else:
             self.graph.nodes[node_id]["value"] = parse_value(value)
-        self._announce(self.node_changed, node_id)
+        self._announce(self.node_changed, node_id, structure=False, values=True)
 
     def set_label(self, node_id: str, label: str | None) -> None:
         attrs = self.graph.nodes[node_id]
@@ -295,12 +304,23 @@ class GraphDocument:
         return {"directed": True, "multigraph": True, "graph": graph, "nodes": nodes, "edges": edges}
 
     def plan(self) -> Plan:
-        nodes = [PlanNode(node_id, self.registry[attrs["op"]], attrs.get("value"), attrs.get("label"))
-                 for node_id, attrs in self.graph.nodes(data=True)]
-        return compile_plan(nodes, self.graph.edges(keys=True, data="port"), self.requested_output)
+        """The compiled graph; recompiled only when its structure changed. A value edit
+        gets a copy with the new leaf values (earlier evaluations keep their own)."""
+        if self._plan is None or self._plan[0] != self._structure_revision:
+            nodes = [PlanNode(node_id, self.registry[attrs["op"]], attrs.get("value"), attrs.get("label"))
+                     for node_id, attrs in self.graph.nodes(data=True)]
+            plan = compile_plan(nodes, self.graph.edges(keys=True, data="port"), self.requested_output)
+            self._plan = (self._structure_revision, plan)
+            return plan
+        plan = self._plan[1]
+        attrs = self.graph.nodes
+        leaf_values = [attrs[node_id].get("value") if op.is_leaf else None for node_id, op in zip(plan.ids, plan.ops)]
+        return dataclasses.replace(plan, leaf_values=leaf_values)
 
     def evaluation(self) -> Evaluation:
-        """Values, gradients and trace of the document as it is now (cached per revision)."""
-        if self._evaluation is None or self._evaluation[0] != self.revision:
-            self._evaluation = (self.revision, evaluate_plan(self.plan()))
-        return self._evaluation[1]
+        """Values, gradients and trace of the document as it is now; moving nodes
+        does not re-evaluate, and a value edit reuses the compiled plan."""
+        key = (self._structure_revision, self._values_revision)
+        if self._evaluation is None or self._evaluation[:2] != key:
+            self._evaluation = (*key, evaluate_plan(self.plan()))
+        return self._evaluation[2]

@@ -27,6 +27,8 @@ class CanvasPresenter(QObject):
         self.applied: int | None = None
         """Steps of the trace being shown, or None while editing (everything shown)."""
         self.evaluation: Evaluation = document.evaluation()
+        self._stale = False
+        """True when the canvas shows something other than `evaluation` in full."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -40,13 +42,18 @@ class CanvasPresenter(QObject):
     def _schedule(self) -> None:
         if self.applied is not None:
             self.applied = None
+            self._stale = True
             self.animationInterrupted.emit()
         self._timer.start()
 
     def refresh(self) -> None:
         """Evaluate now (tests and the first paint call this instead of waiting)."""
         self._timer.stop()
-        self.evaluation = self.document.evaluation()
+        evaluation = self.document.evaluation()
+        if evaluation is self.evaluation and not self._stale:
+            return  # only positions changed: nothing on the cards did
+        self._stale = False
+        self.evaluation = evaluation
         self._render()
         self.evaluated.emit(self.evaluation)
 
