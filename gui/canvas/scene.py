@@ -198,29 +198,40 @@ class GraphScene(QGraphicsScene):
         elif isinstance(step, BackwardStep):
             active_node, node_phase = step.source, "backward"
             active_edges, edge_phase, step_label = {step.edge}, "backward", step.label()
+        # A wire carries its source's value: format each value object once.
+        formatted: dict[int, str] = {}
+
+        def text(value) -> str:
+            if value is None:
+                return ""
+            known = formatted.get(id(value))
+            if known is None:
+                known = formatted[id(value)] = format_value(value)
+            return known
+
+        node_values, node_grads, notes = state.node_values.get, state.node_grads.get, state.node_notes.get
+        problems, output = display.problems.get, display.output
         for node_id, item in self.node_items.items():
-            value = state.node_values.get(node_id)
-            grad = state.node_grads.get(node_id) if show_grads else None
-            problem = display.problems.get(node_id)
+            value = node_values(node_id)
+            problem = problems(node_id)
             item.set_look(NodeLook(
-                value=format_value(value) if value is not None else "",
-                grad=format_value(grad) if grad is not None else "",
-                note=state.node_notes.get(node_id, "") if show_grads else "",
-                problem_kind=problem.kind if problem else "",
-                problem=problem.message if problem else "",
-                output=node_id == display.output,
-                highlight=node_phase if node_id == active_node else "",
-                value_is_bad=has_non_finite(value),
+                text(value),
+                text(node_grads(node_id)) if show_grads else "",
+                notes(node_id, "") if show_grads else "",
+                problem.kind if problem else "",
+                problem.message if problem else "",
+                node_id == output,
+                node_phase if node_id == active_node else "",
+                value is not None and has_non_finite(value),
             ))
+        edge_values, edge_grads = state.edge_values.get, state.edge_grads.get
         for edge, item in self.edge_items.items():
-            value = state.edge_values.get(edge)
-            grad = state.edge_grads.get(edge) if show_grads else None
             active = edge in active_edges
             item.set_look(EdgeLook(
-                value=format_value(value) if value is not None else "",
-                grad=format_value(grad) if grad is not None else "",
-                label=step_label if active and show_grads else "",
-                highlight=edge_phase if active else "",
+                text(edge_values(edge)),
+                text(edge_grads(edge)) if show_grads else "",
+                step_label if active and show_grads else "",
+                edge_phase if active else "",
             ))
 
     def tooltip_for(self, item: QGraphicsItem) -> str:
