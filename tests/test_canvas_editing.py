@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 from canvas_helpers import assert_scene_mirrors_document, click, drag, snapshot, viewport_point
-from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -365,3 +365,37 @@ def test_context_menus_offer_the_node_and_canvas_actions(window):
     assert "Edit Value…" in node_texts and "&Delete" in node_texts and "Use as &Output" in node_texts
     canvas_menu = window.context_menus.build(None, QPointF(10, 10))
     assert "Add Node Here…" in [action.text() for action in canvas_menu.actions()]
+
+
+def test_middle_drag_and_space_drag_pan_the_view(window):
+    view, viewport = window.view, window.view.viewport()
+    view.set_zoom(1.5)
+    centre = viewport.rect().center()
+
+    def scene_centre() -> QPointF:
+        return view.mapToScene(viewport.rect().center())
+
+    before = scene_centre()
+    end = centre + QPoint(-120, -80)
+    QTest.mousePress(viewport, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseMove(viewport, end)
+    QTest.mouseRelease(viewport, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, end)
+    moved = scene_centre() - before
+    assert moved.x() == pytest.approx(120 / 1.5, abs=2) and moved.y() == pytest.approx(80 / 1.5, abs=2)
+
+    taps = []
+    view.spaceTapped.connect(lambda: taps.append(True))
+    before = scene_centre()
+    start_nodes = snapshot(window.document)
+    view.setFocus()
+    QTest.keyPress(view, Qt.Key.Key_Space)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseMove(viewport, centre + QPoint(60, 30))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre + QPoint(60, 30))
+    QTest.keyRelease(view, Qt.Key.Key_Space)
+    moved = scene_centre() - before
+    assert moved.x() == pytest.approx(-60 / 1.5, abs=2) and moved.y() == pytest.approx(-30 / 1.5, abs=2)
+    assert not taps, "a Space used for panning is not a tap (play/pause)"
+    assert snapshot(window.document) == start_nodes
+    QTest.keyClick(view, Qt.Key.Key_Space)
+    assert taps == [True]
