@@ -20,6 +20,8 @@ from gui.presenter import CanvasPresenter
 from gui.quick_add import QuickAddPopup
 
 MESSAGE_MS = 6000
+HINT = ("Drag an operation onto the canvas (or press Tab), then drag from an output port to an input "
+        "port to wire it. Double-click an input to type its value.")
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.resize(1400, 900)
         self._update_output_status()
+        self.statusBar().showMessage(HINT, MESSAGE_MS * 2)
 
     # -------------------------------------------------------------- building
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
