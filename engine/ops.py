@@ -230,11 +230,13 @@ def _matmul_grads(a: Value, b: Value, upstream: Value) -> tuple[Value, Value]:
     a row on the left and a column on the right)."""
     a_2d = a[np.newaxis, :] if a.ndim == 1 else a
     b_2d = b[:, np.newaxis] if b.ndim == 1 else b
+    # Put back the axes numpy dropped from the product of a 1-D operand, the column
+    # axis first: for vector @ vector the upstream gradient is a scalar.
     g = np.asarray(upstream)
-    if a.ndim == 1:
-        g = np.expand_dims(g, -2)
     if b.ndim == 1:
-        g = np.expand_dims(g, -1)
+        g = g[..., np.newaxis]
+    if a.ndim == 1:
+        g = g[..., np.newaxis, :]
     grad_a = g @ np.swapaxes(b_2d, -1, -2)
     grad_b = np.swapaxes(a_2d, -1, -2) @ g
     if a.ndim == 1:
