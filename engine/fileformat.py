@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from engine.errors import BadValue, FileFormatError
 from engine.ops import OPS, OpRegistry
 from engine.plan import topological_order
@@ -207,9 +209,12 @@ def read_file(path: str | os.PathLike[str], registry: OpRegistry = OPS) -> Graph
 
 
 def node_to_json(node_id: str, attrs: dict[str, Any]) -> dict[str, Any]:
-    node = {"id": node_id}
-    for key, value in attrs.items():
-        node[key] = value_to_json(value) if key == "value" and value is not None else value
+    node = {"id": node_id, **attrs}
+    value = attrs.get("value")
+    # Only a leaf's value was parsed into numpy; a "value" key on a computed node
+    # is an unknown key, written back exactly as it came.
+    if isinstance(value, (np.ndarray, np.floating)):
+        node["value"] = value_to_json(value)
     return node
 
 
