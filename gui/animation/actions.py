@@ -1,0 +1,118 @@
+"""The Animation menu and its keys, the transport bar and the trace dock, wired to
+one AnimationController. Arrow keys, Home and End act while the canvas or the
+trace list has the focus (elsewhere they keep their usual meaning); Space comes
+from the view, which tells a tap from a Space-drag pan."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QStyle
+
+from gui.animation.controller import SPEEDS, AnimationController
+from gui.animation.transport import TransportBar, speed_text
+from gui.trace_panel import TraceDock
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+class AnimationActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.controller = controller = AnimationController(window.presenter, window)
+        self.trace_dock = TraceDock(controller, window)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.trace_dock)
+        window.tabifyDockWidget(window.history_dock, self.trace_dock)
+        self.trace_dock.raise_()
+        self._key_targets = [window.view, self.trace_dock.list]
+
+        icon = window.style().standardIcon
+        pixmap = QStyle.StandardPixmap
+        self.play_pause = self._action("play_pause", "&Play\tSpace", "", controller.toggle_play,
+                                       "Play the forward pass, then the backward pass (Space)")
+        self.play_pause.setIcon(icon(pixmap.SP_MediaPlay))
+        self.step_back = self._action("step_back", "Step &Back", "Left", controller.step_back,
+                                      "Show the picture one step earlier (←)")
+        self.step_back.setIcon(icon(pixmap.SP_MediaSeekBackward))
+        self.step_forward = self._action("step_forward", "Step &Forward", "Right", controller.step_forward,
+                                         "Play the next step (→)")
+        self.step_forward.setIcon(icon(pixmap.SP_MediaSeekForward))
+        self.to_start = self._action("to_start", "To &Start", "Home", controller.to_start,
+                                     "Only the inputs, before the first step (Home)")
+        self.to_start.setIcon(icon(pixmap.SP_MediaSkipBackward))
+        self.to_end = self._action("to_end", "To &End", "End", controller.to_end,
+                                   "After the last step of the backward pass (End)")
+        self.to_end.setIcon(icon(pixmap.SP_MediaSkipForward))
+        self.stop = self._action("stop_animation", "Back to E&diting", "", controller.stop,
+                                 "Leave the animation: every value and gradient shown")
+        self.stop.setIcon(icon(pixmap.SP_MediaStop))
+        self.faster = self._action("faster", "F&aster", "]", controller.faster, "Play faster (])")
+        self.slower = self._action("slower", "S&lower", "[", controller.slower, "Play slower ([)")
+        self.speed_group = QActionGroup(window)
+        self.speed_actions: dict[float, QAction] = {}
+        for speed in SPEEDS:
+            action = QAction(speed_text(speed), window)
+            action.setObjectName(f"speed_{speed:g}x")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, s=speed: controller.set_speed(s))
+            self.speed_group.addAction(action)
+            self.speed_actions[speed] = action
+        self.show_trace = self.trace_dock.toggleViewAction()
+        self.show_trace.setObjectName("show_trace")
+        self.show_trace.setText("&Trace Panel")
+
+        menu = window.menu("&Animation")
+        menu.addActions([self.play_pause, self.step_back, self.step_forward, self.to_start, self.to_end])
+        menu.addSeparator()
+        speed_menu = menu.addMenu("S&peed")
+        speed_menu.addActions([self.slower, self.faster])
+        speed_menu.addSeparator()
+        speed_menu.addActions(list(self.speed_actions.values()))
+        menu.addActions([self.stop])
+        menu.addSeparator()
+        menu.addAction(self.show_trace)
+
+        self.transport = TransportBar(controller, [self.to_start, self.step_back, self.play_pause,
+                                                   self.step_forward, self.to_end, None, self.stop], window)
+        window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.transport)
+
+        window.view.spaceTapped.connect(controller.toggle_play)
+        controller.changed.connect(self._refresh)
+        controller.traceChanged.connect(self._refresh)
+        window.presenter.displayChanged.connect(self._refresh)
+        self._refresh()
+
+    def _action(self, name: str, text: str, shortcut: str, slot, tip: str) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for target in self._key_targets:
+                target.addAction(action)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _refresh(self) -> None:
+        controller = self.controller
+        style, pixmap = self.window.style(), QStyle.StandardPixmap
+        playing = controller.playing
+        self.play_pause.setText("&Pause\tSpace" if playing else "&Play\tSpace")
+        self.play_pause.setIcon(style.standardIcon(pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay))
+        self.play_pause.setToolTip("Pause (Space)" if playing else
+                                   "Play the forward pass, then the backward pass (Space)")
+        trace = controller.trace_if_ready()
+        total = len(trace) if trace is not None else None
+        position = controller.position
+        self.play_pause.setEnabled(total is None or total > 0)
+        self.step_forward.setEnabled(total is None or position is None or position < total)
+        self.step_back.setEnabled(total is None or position is None or position > 0)
+        self.stop.setEnabled(position is not None)
+        self.speed_actions[controller.speed].setChecked(True)
+        self.faster.setEnabled(controller.speed < SPEEDS[-1])
+        self.slower.setEnabled(controller.speed > SPEEDS[0])

@@ -1,0 +1,71 @@
+"""The transport bar under the canvas: to start, step back, play/pause, step
+forward, to end, back to editing; the speed; the timeline; where we are."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
+
+from gui import theme
+from gui.animation.controller import SPEEDS, AnimationController
+from gui.animation.timeline import Timeline
+
+
+def speed_text(speed: float) -> str:
+    return f"{speed:g}×"
+
+
+class TransportBar(QToolBar):
+    def __init__(self, controller: AnimationController, actions: list[QAction | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Animation", parent)
+        self.setObjectName("transport")
+        self.controller = controller
+        self.setMovable(False)
+        for action in actions:
+            if action is None:
+                self.addSeparator()
+            else:
+                self.addAction(action)
+        self.addSeparator()
+        self.speed = QComboBox()
+        self.speed.setObjectName("speed")
+        self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed.setToolTip("Playback speed ([ slower, ] faster)")
+        for speed in SPEEDS:
+            self.speed.addItem(speed_text(speed), speed)
+        self.speed.activated.connect(lambda index: controller.set_speed(self.speed.itemData(index)))
+        self.addWidget(self.speed)
+        self.timeline = Timeline()
+        self.timeline.scrubbed.connect(controller.jump)
+        self.addWidget(self.timeline)
+        self.position = QLabel()
+        self.position.setObjectName("position_label")
+        self.position.setFont(theme.mono_font(9.5))
+        self.position.setMinimumWidth(150)
+        self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.addWidget(self.position)
+        controller.changed.connect(self.refresh)
+        controller.traceChanged.connect(self.refresh)
+        controller.presenter.displayChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        controller = self.controller
+        position = controller.position
+        trace = controller.trace_if_ready()
+        if trace is not None:
+            self.timeline.set_trace_shape(len(trace), trace.forward_count)
+        self.timeline.set_position(position)
+        text = controller.position_text()
+        self.position.setText(text)
+        colour = theme.CARD_MUTED
+        if text.startswith("forward"):
+            colour = theme.VALUE
+        elif text.startswith("backward") or text == "done":
+            colour = theme.GRADIENT
+        self.position.setStyleSheet(f"color: {colour.name()}")
+        index = self.speed.findData(controller.speed)
+        if index >= 0 and index != self.speed.currentIndex():
+            self.speed.setCurrentIndex(index)
