@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QUndoView
 
 from engine.document import GraphDocument
 from engine.values import format_value
+from gui.animation.actions import AnimationActions
 from gui.canvas.scene import GraphScene
 from gui.canvas.view import GraphView
 from gui.context_menu import ContextMenus
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
 
         self.edit_actions = EditActions(self)
         self.context_menus = ContextMenus(self)
+        self.animation = AnimationActions(self)
         self._connect()
         self.resize(1400, 900)
         self._update_output_status()

@@ -3,8 +3,6 @@ carries in green above it and the gradient it carried back in red below it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
@@ -12,9 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOpt
 from engine.plan import Edge
 from gui import theme
 from gui.canvas.looks import NO_EDGE_LOOK, EdgeLook
-
-if TYPE_CHECKING:
-    from gui.canvas.node_item import NodeItem
+from gui.canvas.node_item import NodeItem
 
 _LABEL_FONT = theme.mono_font(8.5)
 _STEP_FONT = theme.font(9, bold=True)
@@ -42,6 +38,7 @@ class EdgeItem(QGraphicsItem):
         self.look = NO_EDGE_LOOK
         self._path = QPainterPath()
         self._mid = QPointF()
+        self._step_centre = QPointF()
         self.start = self.end = QPointF()
         self._bounds = QRectF()
         self._hovered = False
@@ -60,6 +57,8 @@ class EdgeItem(QGraphicsItem):
         self.start, self.end = start, end
         self._path = wire_path(start, end)
         self._mid = self._path.pointAtPercent(0.5)
+        if self.look.label:
+            self._step_centre = self._place_step_label()
         self._bounds = self._path.boundingRect().adjusted(-6, -6, 6, 6)
         self._bounds = self._bounds.united(self._label_rect())
         scene = self.scene()
@@ -72,9 +71,27 @@ class EdgeItem(QGraphicsItem):
         width = max(_METRICS.horizontalAdvance(look.value), _METRICS.horizontalAdvance(look.grad)) + 12
         rect = QRectF(mid.x() - width / 2, mid.y() - 20, width, 40)
         if look.label:
-            step_width = _STEP_METRICS.horizontalAdvance(look.label) + 20
-            rect = rect.united(QRectF(mid.x() - step_width / 2, mid.y() + 4, step_width, 44))
+            rect = rect.united(self._step_rect(self._step_centre).adjusted(-2, -2, 2, 2))
         return rect
+
+    def _step_rect(self, centre: QPointF) -> QRectF:
+        width = _STEP_METRICS.horizontalAdvance(self.look.label) + 18
+        return QRectF(centre.x() - width / 2, centre.y() - 12, width, 24)
+
+    def _place_step_label(self) -> QPointF:
+        """Below the wire's middle, unless a card is in the way there: then the nearest
+        free place above or below (short wires run between close cards)."""
+        mid = self._mid
+        first = QPointF(mid.x(), mid.y() + 34)
+        scene = self.scene()
+        if scene is None:
+            return first
+        for k in range(24):
+            offset = 34 + 14 * (k // 2)
+            centre = QPointF(mid.x(), mid.y() + (offset if k % 2 == 0 else -offset))
+            if not any(isinstance(item, NodeItem) for item in scene.items(self._step_rect(centre))):
+                return centre
+        return first
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -88,6 +105,8 @@ class EdgeItem(QGraphicsItem):
         if look == self.look:
             return
         self.look = look
+        # The wire of the step being taught is drawn over the cards, label and all.
+        self.setZValue(1 if look.label or look.highlight else -1)
         self.update_path()
         self.update()
 
@@ -114,7 +133,7 @@ class EdgeItem(QGraphicsItem):
         if look.grad:
             self._draw_tag(painter, look.grad, QPointF(mid.x(), mid.y() + 11), theme.GRADIENT)
         if look.label:
-            self._draw_step(painter, look.label, QPointF(mid.x(), mid.y() + 34))
+            self._draw_step(painter, look.label, self._step_centre)
 
     def _special_pen(self, presenting: bool) -> QPen:
         colour, width = theme.WIRE, 2.0
