@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem
 
 from gui.canvas.scene import GraphScene
 
@@ -36,12 +37,20 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
         item.setVisible(False)
     scene.clearSelection()
     scene.presenting = True
+    # Cached cards would be pasted in as bitmaps: blurry on a slide, and in an SVG
+    # their text would not be text. Pictures draw every item afresh.
+    cached = [(item, item.cacheMode()) for item in scene.node_items.values()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     for item in [*scene.node_items.values(), *scene.edge_items.values()]:
         item.update()
     try:
         yield [item for item in [*scene.node_items.values(), *scene.edge_items.values()] if item.isVisible()]
     finally:
         scene.presenting = False
+        for item, mode in cached:
+            item.setCacheMode(mode)
         for item in hidden:
             item.setVisible(True)
         for item in selected:

@@ -1,0 +1,117 @@
+"""`main.py export GRAPH OUT.png|OUT.svg [--stage input|forward|backward|N] [--scale S]`:
+a picture of one stage of the animation, drawn offscreen by the same scene and
+presenter as the window (no window is made). Any problem is one line on stderr,
+exit status 2, and no file written."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+
+STAGES = ("input", "forward", "backward")
+MAX_SIDE = 20000
+"""Pixels per side of a PNG; beyond this Qt cannot paint it (and no slide needs it)."""
+
+
+class ExportError(Exception):
+    """A problem to report in one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ExportError(f"export: {message} (usage: export GRAPH.json OUT.png|OUT.svg "
+                          "[--stage input|forward|backward|STEP] [--scale S])")
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="backprop-studio export", add_help=False,
+                     description="Write a picture of one stage of the animation.")
+    parser.add_argument("graph")
+    parser.add_argument("out")
+    parser.add_argument("--stage", default="backward")
+    parser.add_argument("--scale", default="1")
+    return parser
+
+
+def _scale(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        raise ExportError(f"--scale must be a number such as 2, not '{text}'") from None
+    if not math.isfinite(scale) or not 0 < scale <= 16:
+        raise ExportError(f"--scale must be more than 0 and at most 16, not {text}")
+    return scale
+
+
+def _stage_steps(stage: str, trace) -> int:
+    """How many trace steps a stage applies; a number must lie within the trace."""
+    if stage in STAGES:
+        return trace.stage_steps(stage)
+    try:
+        steps = int(stage)
+    except ValueError:
+        raise ExportError(f"--stage must be input, forward, backward or a step number, not '{stage}'") from None
+    if not 0 <= steps <= len(trace):
+        raise ExportError(f"--stage {steps} is outside this graph's trace: use a step from 0 to {len(trace)}")
+    return steps
+
+
+def export_main(argv: list[str]) -> int:
+    try:
+        _export(argv)
+    except ExportError as error:
+        print(str(error).splitlines()[0], file=sys.stderr)
+        return 2
+    return 0
+
+
+def _export(argv: list[str]) -> None:
+    args = _parser().parse_args(argv)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".svg"):
+        raise ExportError(f"{out.name}: pictures are .png or .svg")
+    if not out.parent.is_dir():
+        raise ExportError(f"{out}: the folder {out.parent} does not exist")
+    scale = _scale(args.scale)
+
+    from engine.document import GraphDocument
+    from engine.errors import StudioError
+    from engine.fileformat import read_file
+
+    try:
+        document = GraphDocument.from_spec(read_file(args.graph))
+    except StudioError as error:
+        raise ExportError(str(error)) from None
+    evaluation = document.evaluation()
+    if not evaluation.ok:
+        raise ExportError(f"{args.graph}: cannot compute the output: {evaluation.output_problem}")
+    steps = _stage_steps(args.stage, evaluation.trace)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication.instance() or QApplication([sys.argv[0]])  # alive until the picture is written
+    # The canvas modules make fonts when imported, which needs the application first.
+    from gui.canvas.scene import GraphScene
+    from gui.presenter import CanvasPresenter
+    from gui.render import picture_bounds, write_picture
+
+    scene = GraphScene(document)
+    presenter = CanvasPresenter(document, scene)
+    try:
+        presenter.show_step(steps)
+        if out.suffix.lower() == ".png":
+            bounds = picture_bounds([*scene.node_items.values(), *scene.edge_items.values()])
+            width, height = round(bounds.width() * scale), round(bounds.height() * scale)
+            if max(width, height) > MAX_SIDE:
+                raise ExportError(f"the picture would be {width}×{height} pixels; use a smaller --scale")
+        try:
+            write_picture(scene, out, scale=scale)
+        except OSError as error:
+            raise ExportError(f"{out}: cannot write the picture: {error.strerror or error}") from None
+    finally:
+        presenter.detach()
+        scene.detach()
