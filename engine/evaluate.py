@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy import ndarray
 
 from engine.plan import Edge, Plan
 from engine.values import Value, format_shape, ones_like, shape_of, unbroadcast, value_to_json
@@ -81,8 +82,9 @@ class Evaluation:
 
     def to_json(self) -> dict[str, Any]:
         """The `main.py eval` report: {"output": ID, "nodes": {ID: {"value", "grad"}}}."""
+        plain = value_to_json
         nodes = {
-            node_id: {"value": value_to_json(value), "grad": value_to_json(grad)}
+            node_id: {"value": plain(value), "grad": None if grad is None else plain(grad)}
             for node_id, value, grad in zip(self.plan.ids, self.values, self.grads)
         }
         return {"output": self.output, "nodes": nodes}
@@ -110,11 +112,14 @@ def _forward(plan: Plan) -> tuple[list[Value | None], dict[int, Problem]]:
             missing = ", ".join(op.port_names[p] for p, s in enumerate(srcs) if s < 0)
             problems[i] = Problem(INCOMPLETE, f"{names[i]} ({op.name}) has nothing wired into {missing}")
             continue
-        args = tuple(values[s] for s in srcs)
-        blocked = next((s for s in srcs if values[s] is None), None)
-        if blocked is not None:
-            problems[i] = Problem(BLOCKED, f"{names[i]} waits for {names[blocked]}, which has no value")
-            continue
+        # A node is without a value exactly when it has a problem, and looking in
+        # `problems` (usually empty) avoids testing every argument against None.
+        if problems:
+            blocked = next((s for s in srcs if s in problems), None)
+            if blocked is not None:
+                problems[i] = Problem(BLOCKED, f"{names[i]} waits for {names[blocked]}, which has no value")
+                continue
+        args = [values[s] for s in srcs]
         try:
             values[i] = forward(*args)
         except (ValueError, TypeError) as error:
@@ -133,6 +138,7 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
     edge_locals: list[list[Value] | None] = [None] * count
     edge_grads: list[list[Value | None] | None] = [None] * count
     ops, sources = plan.ops, plan.sources
+    gets_gradient = [op.gets_gradient for op in ops]
     grads[plan.output] = ones_like(values[plan.output])
     for i in reversed(plan.order):
         upstream = grads[i]
@@ -142,16 +148,20 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
         if op.forward is None:
             continue
         srcs = sources[i]
-        args = tuple(values[s] for s in srcs)
+        args = tuple([values[s] for s in srcs])
         out = values[i]
         locals_here: list[Value] = [None] * len(srcs)  # type: ignore[list-item]
         grads_here: list[Value | None] = [None] * len(srcs)
         for port, spec in enumerate(op.ports):
             source = srcs[port]
-            if not ops[source].gets_gradient:
+            if not gets_gradient[source]:
                 continue
             local = spec.local(args, out)
-            contribution = unbroadcast(spec.chain(local, upstream, args, out), shape_of(args[port]))
+            contribution = spec.chain(local, upstream, args, out)
+            arg = args[port]
+            # Only where an array is involved can numpy have broadcast the input.
+            if type(contribution) is ndarray or type(arg) is ndarray:
+                contribution = unbroadcast(contribution, shape_of(arg))
             locals_here[port] = local
             grads_here[port] = contribution
             previous = grads[source]

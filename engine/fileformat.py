@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadValue, FileFormatError
-from engine.ops import OPS, OpRegistry
-from engine.plan import topological_order
+from engine.ops import OPS, Op, OpRegistry
+from engine.plan import Edge, Wiring, topological_order
 from engine.values import parse_value, value_to_json
 
 FORMAT = "backprop-studio"
 VERSION = 1
 
+_MISSING = object()
 
 
 @dataclass
@@ -34,6 +35,8 @@ class GraphSpec:
     graph: dict[str, Any] = field(default_factory=dict)
     nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     edges: list[tuple[str, str, int, dict[str, Any]]] = field(default_factory=list)
+    wiring: Wiring | None = field(default=None, compare=False, repr=False)
+    """The integer wiring the checks found (None for a spec built by hand)."""
 
     @property
     def output(self) -> str | None:
@@ -47,11 +50,15 @@ def _node_id(raw: Any, place: str) -> str:
         return raw
     if isinstance(raw, int) and not isinstance(raw, bool):
         return str(raw)
+    if raw is _MISSING:
+        raise FileFormatError(f"{place} has no id")
     raise FileFormatError(f"{place} has an id that is not a string: {json.dumps(raw)}")
 
 
-def _number(raw: Any) -> bool:
-    return isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw)
+def _coordinate(raw: Any, axis: str, node_id: str) -> float:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+        return float(raw)
+    raise FileFormatError(f"node '{node_id}' has a position {axis} that is not a number")
 
 
 def _check_header(data: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:
@@ -78,110 +85,143 @@ def _check_header(data: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:
     return graph, data["nodes"], edges
 
 
-def _parse_nodes(raw_nodes: list[Any], registry: OpRegistry) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, Any]]:
+# The two loops below run once per node and per edge of files of 100,000 nodes and
+# more, inside `main.py eval`'s time budget: each check is a cheap type test first,
+# and the sentence naming the place is only built once something is wrong.
+
+def _parse_nodes(raw_nodes: list[Any], registry: OpRegistry, adopt: bool) -> tuple[
+        list[tuple[str, dict[str, Any]]], dict[str, int], list[Op]]:
     nodes: list[tuple[str, dict[str, Any]]] = []
-    ops: dict[str, Any] = {}
+    index: dict[str, int] = {}
+    ops: list[Op] = []
+    known = {op.name: op for op in registry}
+    isfinite = math.isfinite
     for position, raw in enumerate(raw_nodes):
-        place = f"node {position + 1}"
-        if not isinstance(raw, dict):
-            raise FileFormatError(f"{place} is not an object")
-        if "id" not in raw:
-            raise FileFormatError(f"{place} has no id")
-        node_id = _node_id(raw["id"], place)
-        place = f"node '{node_id}'"
-        if node_id in ops:
+        if type(raw) is not dict:
+            raise FileFormatError(f"node {position + 1} is not an object")
+        attrs = raw if adopt else dict(raw)
+        node_id = attrs.pop("id", _MISSING)
+        attrs.pop("result", None)
+        if type(node_id) is not str:
+            node_id = _node_id(node_id, f"node {position + 1}")
+        if node_id in index:
             raise FileFormatError(f"the id '{node_id}' is used by more than one node")
-        op_name = raw.get("op")
-        op = registry.get(op_name) if isinstance(op_name, str) else None
+        op_name = attrs.get("op")
+        op = known.get(op_name) if type(op_name) is str else None
         if op is None:
             if op_name is None:
-                raise FileFormatError(f"{place} has no op")
-            raise FileFormatError(f"{place} has an unknown op {json.dumps(op_name)}")
-        ops[node_id] = op
-        attrs = {key: value for key, value in raw.items() if key != "id" and key != "result"}
-        for axis in ("x", "y"):
-            if axis in attrs:
-                if not _number(attrs[axis]):
-                    raise FileFormatError(f"{place} has a position {axis} that is not a number")
-                attrs[axis] = float(attrs[axis])
+                raise FileFormatError(f"node '{node_id}' has no op")
+            raise FileFormatError(f"node '{node_id}' has an unknown op {json.dumps(op_name)}")
+        # A missing coordinate reads as 0.0, which passes and is not written back.
+        x = attrs.get("x", 0.0)
+        if type(x) is not float or not isfinite(x):
+            attrs["x"] = _coordinate(x, "x", node_id)
+        y = attrs.get("y", 0.0)
+        if type(y) is not float or not isfinite(y):
+            attrs["y"] = _coordinate(y, "y", node_id)
         if "label" in attrs and not isinstance(attrs["label"], str):
-            raise FileFormatError(f"{place} has a label that is not text")
-        if op.is_leaf and "value" in attrs:
+            raise FileFormatError(f"node '{node_id}' has a label that is not text")
+        if op.forward is None and "value" in attrs:
             try:
                 attrs["value"] = parse_value(attrs["value"])
             except BadValue as error:
-                raise FileFormatError(f"{place} has a bad value: {error}") from None
+                raise FileFormatError(f"node '{node_id}' has a bad value: {error}") from None
+        index[node_id] = position
+        ops.append(op)
         nodes.append((node_id, attrs))
-    return nodes, ops
+    return nodes, index, ops
 
 
-def _parse_edges(raw_edges: list[Any], ops: dict[str, Any]) -> list[tuple[str, str, int, dict[str, Any]]]:
+def _edge_end(raw: Any, position: int, end: str) -> str:
+    if raw is _MISSING:
+        raise FileFormatError(f"edge {position + 1} has no {end}")
+    return _node_id(raw, f"edge {position + 1}'s {end}")
+
+
+def _edge_problem(source: str, target: str, port: Any, index: dict[str, int], ops: list[Op]) -> FileFormatError:
+    """What is wrong with an edge the fast checks stopped at, as one sentence."""
+    place = f"edge {source} → {target}"
+    for end in (source, target):
+        if end not in index:
+            return FileFormatError(f"{place} names a node '{end}' that does not exist")
+    if port is _MISSING:
+        return FileFormatError(f"{place} has no port")
+    op = ops[index[target]]
+    ports = ", ".join(f"{i} ({name})" for i, name in enumerate(op.port_names)) or "none"
+    return FileFormatError(f"{place} goes into port {json.dumps(port)}, but {op.name} has ports: {ports}")
+
+
+def _parse_edges(raw_edges: list[Any], index: dict[str, int], ops: list[Op], adopt: bool) -> tuple[
+        list[tuple[str, str, int, dict[str, Any]]], list[list[int]], list[list[Edge | None]]]:
     edges: list[tuple[str, str, int, dict[str, Any]]] = []
-    filled: dict[tuple[str, int], str] = {}
-    keys_used: set[tuple[str, str, int]] = set()
+    sources = [[-1] * op.arity for op in ops]
+    in_edges: list[list[Edge | None]] = [[None] * op.arity for op in ops]
     for position, raw in enumerate(raw_edges):
-        place = f"edge {position + 1}"
-        if not isinstance(raw, dict):
-            raise FileFormatError(f"{place} is not an object")
-        for end in ("source", "target"):
-            if end not in raw:
-                raise FileFormatError(f"{place} has no {end}")
-        source = _node_id(raw["source"], f"{place}'s source")
-        target = _node_id(raw["target"], f"{place}'s target")
-        place = f"edge {source} → {target}"
-        for end in (source, target):
-            if end not in ops:
-                raise FileFormatError(f"{place} names a node '{end}' that does not exist")
-        if "port" not in raw:
-            raise FileFormatError(f"{place} has no port")
-        port = raw["port"]
-        op = ops[target]
-        if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port < op.arity:
-            ports = ", ".join(f"{i} ({name})" for i, name in enumerate(op.port_names)) or "none"
+        if type(raw) is not dict:
+            raise FileFormatError(f"edge {position + 1} is not an object")
+        attrs = raw if adopt else dict(raw)
+        source = attrs.pop("source", _MISSING)
+        if type(source) is not str:
+            source = _edge_end(source, position, "source")
+        target = attrs.pop("target", _MISSING)
+        if type(target) is not str:
+            target = _edge_end(target, position, "target")
+        key = attrs.pop("key", None)
+        attrs.pop("result", None)
+        port = attrs.get("port", _MISSING)
+        s = index.get(source)
+        t = index.get(target)
+        if s is None or t is None or type(port) is not int or not 0 <= port < len(sources[t]):
+            raise _edge_problem(source, target, port, index, ops)
+        slot = sources[t]
+        if slot[port] >= 0:
             raise FileFormatError(
-                f"{place} goes into port {json.dumps(port)}, but {op.name} has ports: {ports}")
-        if (target, port) in filled:
-            raise FileFormatError(
-                f"two edges go into port {port} of '{target}' (from '{filled[target, port]}' and '{source}')")
-        filled[target, port] = source
-        key = raw.get("key")
-        if not isinstance(key, int) or isinstance(key, bool) or (source, target, key) in keys_used:
-            # Hand-written files may repeat or omit keys (a*a as two "key": 0 edges).
-            key = 0
-            while (source, target, key) in keys_used:
-                key += 1
-        keys_used.add((source, target, key))
-        attrs = {k: v for k, v in raw.items() if k not in ("source", "target", "key", "result")}
+                f"two edges go into port {port} of '{target}' (from '{in_edges[t][port][0]}' and '{source}')")
+        # Hand-written files may omit keys, or repeat them (a*a as two "key": 0
+        # edges). Edges that share a source and a target all go into the target's
+        # ports, so a clash can only be with an edge already in one of those.
+        if type(key) is not int or s in slot:
+            taken = {edge[2] for edge in in_edges[t] if edge is not None and edge[0] == source}
+            if type(key) is not int or key in taken:
+                key = 0
+                while key in taken:
+                    key += 1
+        slot[port] = s
+        edge = (source, target, key)
+        in_edges[t][port] = edge
         edges.append((source, target, key, attrs))
-    return edges
+    return edges, sources, in_edges
 
 
-def _check_acyclic(nodes: list[tuple[str, dict[str, Any]]], edges: list[tuple[str, str, int, dict[str, Any]]]) -> None:
-    index = {node_id: i for i, (node_id, _) in enumerate(nodes)}
-    _, left = topological_order(len(nodes), ((index[s], index[t]) for s, t, _, _ in edges))
-    if not left:
-        return
+def _refuse_cycle(nodes: list[tuple[str, dict[str, Any]]], sources: list[list[int]], left: list[int]) -> None:
     import networkx as nx  # only on this error path: the fast eval path never needs it
 
     graph = nx.DiGraph()
-    left_ids = {nodes[i][0] for i in left}
-    graph.add_edges_from((s, t) for s, t, _, _ in edges if s in left_ids and t in left_ids)
+    left_set = set(left)
+    graph.add_edges_from((nodes[s][0], nodes[t][0]) for t in left for s in sources[t] if s in left_set)
     cycle = [s for s, _ in nx.find_cycle(graph)]
     shown = " → ".join([*cycle, cycle[0]])
     raise FileFormatError(f"the graph has a cycle: {shown}")
 
 
-def parse_data(data: Any, registry: OpRegistry = OPS) -> GraphSpec:
-    """Check decoded JSON against format version 1; raise FileFormatError if refused."""
+def parse_data(data: Any, registry: OpRegistry = OPS, *, adopt: bool = False) -> GraphSpec:
+    """Check decoded JSON against format version 1; raise FileFormatError if refused.
+
+    With `adopt`, the node and edge objects of `data` become the spec's attribute
+    dicts instead of being copied (and are changed): for data decoded for this call
+    alone, as parse_text's is.
+    """
     graph, raw_nodes, raw_edges = _check_header(data)
-    nodes, ops = _parse_nodes(raw_nodes, registry)
-    edges = _parse_edges(raw_edges, ops)
-    _check_acyclic(nodes, edges)
+    nodes, index, ops = _parse_nodes(raw_nodes, registry, adopt)
+    edges, sources, in_edges = _parse_edges(raw_edges, index, ops, adopt)
+    order, left = topological_order(sources)
+    if left:
+        _refuse_cycle(nodes, sources, left)
     output = graph.get("output")
-    if output is not None and (not isinstance(output, str) or output not in ops):
+    if output is not None and (not isinstance(output, str) or output not in index):
         raise FileFormatError(f"its output {json.dumps(output)} is not a node of the graph")
     graph = {**graph, "format": FORMAT, "version": VERSION}
-    return GraphSpec(graph, nodes, edges)
+    return GraphSpec(graph, nodes, edges, Wiring(index, ops, sources, in_edges, order, []))
 
 
 def parse_text(text: str | bytes, registry: OpRegistry = OPS) -> GraphSpec:
@@ -192,7 +232,7 @@ def parse_text(text: str | bytes, registry: OpRegistry = OPS) -> GraphSpec:
         raise FileFormatError(f"it is not JSON{where}") from None
     except RecursionError:
         raise FileFormatError("it nests lists too deeply to read") from None
-    return parse_data(data, registry)
+    return parse_data(data, registry, adopt=True)
 
 
 def read_file(path: str | os.PathLike[str], registry: OpRegistry = OPS) -> GraphSpec:

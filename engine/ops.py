@@ -9,6 +9,7 @@ matmul does). Texts are templates whose `{names}` are port names or `out`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ ChainFn = Callable[[Value, Value, tuple[Value, ...], Value], Value]
 
 ONE = np.float64(1.0)
 MINUS_ONE = np.float64(-1.0)
+ZERO = np.float64(0.0)
 
 
 def _times(local: Value, upstream: Value, args: tuple[Value, ...], out: Value) -> Value:
@@ -39,7 +41,7 @@ def _negated(local: Value, upstream: Value, args: tuple[Value, ...], out: Value)
 def _indicator(condition: Any) -> Value:
     if isinstance(condition, np.ndarray):
         return condition.astype(np.float64)
-    return np.float64(condition)
+    return ONE if condition else ZERO
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,12 @@ class Op:
     out_text: str = ""
     gets_gradient: bool = True
     port_names: tuple[str, ...] = field(init=False)
+    arity: int = field(init=False)
+    """How many input ports (a plain field: loading a file reads it once per node)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "port_names", tuple(p.name for p in self.ports))
-
-    @property
-    def arity(self) -> int:
-        return len(self.ports)
+        object.__setattr__(self, "arity", len(self.ports))
 
     @property
     def is_leaf(self) -> bool:
@@ -155,16 +156,19 @@ def _unary(name: str, symbol: str, summary: str, forward_text: str, forward: Cal
     OPS.register(Op(name, symbol, group, summary, forward_text, forward, (port,), out_text))
 
 
-_binary("add", "+", ARITHMETIC, "a + b", "{a} + {b}", np.add,
+# Forwards are Python's operators wherever they do what numpy's ufunc does (they
+# broadcast arrays the same way): on np.float64 scalars a ufunc call costs ten
+# times as much, and graphs of scalars are the common case.
+_binary("add", "+", ARITHMETIC, "a + b", "{a} + {b}", operator.add,
         PortSpec("a", "1", lambda args, out: ONE, _pass_through, "{grad}"),
         PortSpec("b", "1", lambda args, out: ONE, _pass_through, "{grad}"))
-_binary("sub", "−", ARITHMETIC, "a − b", "{a} − {b}", np.subtract,
+_binary("sub", "−", ARITHMETIC, "a − b", "{a} − {b}", operator.sub,
         PortSpec("a", "1", lambda args, out: ONE, _pass_through, "{grad}"),
         PortSpec("b", "−1", lambda args, out: MINUS_ONE, _negated, "−{grad}"))
-_binary("mul", "×", ARITHMETIC, "a · b", "{a} × {b}", np.multiply,
+_binary("mul", "×", ARITHMETIC, "a · b", "{a} × {b}", operator.mul,
         PortSpec("a", "{b}", lambda args, out: args[1]),
         PortSpec("b", "{a}", lambda args, out: args[0]))
-_binary("div", "÷", ARITHMETIC, "a / b", "{a} / {b}", np.divide,
+_binary("div", "÷", ARITHMETIC, "a / b", "{a} / {b}", operator.truediv,
         PortSpec("a", "1/{b}", lambda args, out: 1.0 / args[1]),
         PortSpec("b", "−{a}/{b}²", lambda args, out: -args[0] / (args[1] * args[1])))
 
@@ -179,9 +183,9 @@ _binary("pow", "^", ARITHMETIC, "base ^ exponent", "{base}^{exponent}", np.power
         PortSpec("base", "{exponent}·{base}^({exponent}−1)",
                  lambda args, out: args[1] * np.power(args[0], args[1] - 1.0)),
         PortSpec("exponent", "{out}·ln {base}", _pow_local_exponent), out_text="base^exponent")
-_unary("neg", "−x", "−x", "−{x}", np.negative, "−1", lambda args, out: MINUS_ONE, _negated,
+_unary("neg", "−x", "−x", "−{x}", operator.neg, "−1", lambda args, out: MINUS_ONE, _negated,
        group=ARITHMETIC)
-_unary("square", "x²", "x²", "{x}²", np.square, "2·{x}", lambda args, out: 2.0 * args[0],
+_unary("square", "x²", "x²", "{x}²", lambda x: x * x, "2·{x}", lambda args, out: 2.0 * args[0],
        group=ARITHMETIC)
 _unary("sqrt", "√", "√x", "√{x}", np.sqrt, "1/(2·√{x})", lambda args, out: 0.5 / out)
 _unary("abs", "|x|", "|x|", "|{x}|", np.abs, "sign({x})", lambda args, out: np.sign(args[0]))
@@ -200,7 +204,14 @@ def _sigmoid(x: Value) -> Value:
 
 _unary("sigmoid", "σ", "1 / (1 + e⁻ˣ)", "σ({x})", _sigmoid, "{out}·(1 − {out})",
        lambda args, out: out * (1.0 - out), out_text="σ")
-_unary("relu", "ReLU", "max(x, 0)", "relu({x})", lambda x: np.maximum(x, 0.0), "[{x} > 0]",
+def _relu(x: Value) -> Value:
+    if isinstance(x, np.ndarray):
+        return np.maximum(x, 0.0)
+    # As np.maximum does: nan stays nan.
+    return x if x > 0 or x != x else ZERO
+
+
+_unary("relu", "ReLU", "max(x, 0)", "relu({x})", _relu, "[{x} > 0]",
        lambda args, out: _indicator(args[0] > 0))
 _binary("max", "max", FUNCTIONS, "the larger of a and b", "max({a}, {b})", np.maximum,
         PortSpec("a", "[{a} ≥ {b}]", lambda args, out: _indicator(args[0] >= args[1])),

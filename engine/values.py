@@ -56,7 +56,7 @@ def value_to_json(value: Value | None) -> Any:
     """A JSON-ready number or nested list (None stays None)."""
     if value is None:
         return None
-    if isinstance(value, np.ndarray):
+    if type(value) is np.ndarray:
         return value.tolist()
     return float(value)
 

@@ -122,3 +122,15 @@ def test_domain_problems_are_not_errors(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "NaN" in result.stdout
+
+
+def test_eval_does_not_import_networkx_or_qt() -> None:
+    # The eval fast path compiles the file straight into a plan; importing networkx
+    # alone would cost a tenth of its time budget on a big file.
+    code = ("import sys, runpy; sys.argv = ['main.py', 'eval', sys.argv[1]]\n"
+            "try:\n    runpy.run_path('main.py', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('networkx', 'PySide6')), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=ROOT,
+                            timeout=60)
+    assert json.loads(result.stdout)["output"] == "d"
+    assert result.stderr.strip() == "[]"

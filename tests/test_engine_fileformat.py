@@ -212,7 +212,7 @@ REFUSALS = [
     ("a port into an input", broken(_set(["edges", 1, "target"], "a")), ["s → a", "none"]),
     ("a port that is text", broken(_set(["edges", 1, "port"], "b")), ["s → d", '"b"']),
     ("two edges into one port", broken(_set(["edges", 1, "port"], 0)), ["two edges", "port 0", "'d'"]),
-    ("a cycle", broken(_cycle), ["cycle", "s → d → t → s"]),
+    ("a cycle", broken(_cycle), ["cycle", "s → d", "d → t", "t → s"]),
     ("a self loop", broken(lambda d: d["edges"].append({"source": "s", "target": "s", "key": 0, "port": 1})
                            or d["edges"].pop(3)), ["cycle", "s → s"]),
     ("a text value", broken(_set(["nodes", 0, "value"], "2.2")), ["node 'a'", "value"]),
@@ -266,3 +266,22 @@ def test_the_fast_path_and_the_document_agree(path: Path) -> None:
     fast = evaluate_file(path)
     slow = GraphDocument.from_spec(read_file(path)).evaluation()
     assert fast.to_json() == slow.to_json()
+
+
+def test_parsing_leaves_the_callers_data_unchanged() -> None:
+    data = seed_data()
+    data["edges"][0]["result"] = {"value": 1.0, "grad": 2.0}
+    before = copy.deepcopy(data)
+    spec = parse_data(data)
+    assert data == before
+    assert spec.nodes[0] == ("a", {"op": "input", "label": "a", "value": 2.2, "x": -220.0, "y": -60.0})
+    assert spec.edges[0] == ("a", "d", 0, {"port": 0})
+
+
+def test_integer_positions_become_floats_and_missing_ones_stay_missing() -> None:
+    data = seed_data()
+    data["nodes"][0]["x"] = 3
+    del data["nodes"][1]["x"], data["nodes"][1]["y"]
+    spec = parse_data(data)
+    assert spec.nodes[0][1]["x"] == 3.0 and isinstance(spec.nodes[0][1]["x"], float)
+    assert "x" not in spec.nodes[1][1] and "y" not in spec.nodes[1][1]
