@@ -119,10 +119,14 @@ def _forward(plan: Plan) -> tuple[list[Value | None], dict[int, Problem]]:
             if blocked is not None:
                 problems[i] = Problem(BLOCKED, f"{names[i]} waits for {names[blocked]}, which has no value")
                 continue
-        args = [values[s] for s in srcs]
         try:
-            values[i] = forward(*args)
+            # Spelled out for two ports, the common case, as in _backward.
+            if len(srcs) == 2:
+                values[i] = forward(values[srcs[0]], values[srcs[1]])
+            else:
+                values[i] = forward(*[values[s] for s in srcs])
         except (ValueError, TypeError) as error:
+            args = [values[s] for s in srcs]
             reason = str(error).split("\n")[0].rstrip(". ")
             problems[i] = Problem(
                 FAILED, f"{names[i]} ({op.name}) cannot combine shapes {_describe_shapes(args)}: {reason}")
@@ -148,7 +152,8 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
         if op.forward is None:
             continue
         srcs = sources[i]
-        args = tuple([values[s] for s in srcs])
+        # Spelled out for two ports, the common case: a comprehension costs four times as much.
+        args = (values[srcs[0]], values[srcs[1]]) if len(srcs) == 2 else tuple([values[s] for s in srcs])
         out = values[i]
         locals_here: list[Value] = [None] * len(srcs)  # type: ignore[list-item]
         grads_here: list[Value | None] = [None] * len(srcs)
