@@ -56,9 +56,14 @@ def _node_id(raw: Any, place: str) -> str:
 
 
 def _coordinate(raw: Any, axis: str, node_id: str) -> float:
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
-        return float(raw)
-    raise FileFormatError(f"node '{node_id}' has a position {axis} that is not a number")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        try:
+            coordinate = float(raw)
+        except OverflowError:  # an integer with hundreds of digits
+            coordinate = math.inf
+        if math.isfinite(coordinate):
+            return coordinate
+    raise FileFormatError(f"node '{node_id}' has a position {axis} that is not a finite number")
 
 
 def _check_header(data: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:

@@ -23,7 +23,10 @@ def parse_value(raw: Any) -> Value:
     if isinstance(raw, bool):
         raise BadValue("a value must be a number or a rectangular list of numbers, not true/false")
     if isinstance(raw, (int, float)):
-        return np.float64(raw)
+        try:
+            return np.float64(raw)
+        except OverflowError:
+            raise BadValue("a value must be a number that fits in a float64") from None
     if isinstance(raw, np.ndarray) and raw.dtype.kind in _NUMERIC_KINDS:
         return np.float64(raw) if raw.ndim == 0 else raw.astype(np.float64)
     if isinstance(raw, (list, tuple)):
@@ -33,8 +36,22 @@ def parse_value(raw: Any) -> Value:
             raise BadValue("a value list must be rectangular (every row the same length)") from None
         if array.dtype.kind not in _NUMERIC_KINDS:
             raise BadValue("a value list may hold only numbers")
+        # numpy reads true as 1 when numbers surround it; a list of numbers has none.
+        if _holds_bool(raw):
+            raise BadValue("a value list may hold only numbers, not true/false")
         return np.float64(array) if array.ndim == 0 else array.astype(np.float64)
     raise BadValue("a value must be a number or a rectangular list of numbers")
+
+
+def _holds_bool(raw: list[Any] | tuple[Any, ...]) -> bool:
+    pending = [raw]
+    while pending:
+        for item in pending.pop():
+            if isinstance(item, bool):
+                return True
+            if isinstance(item, (list, tuple)):
+                pending.append(item)
+    return False
 
 
 def parse_value_text(text: str) -> Value:

@@ -149,7 +149,7 @@ def test_move_set_value_label_and_output_announce() -> None:
 def test_bad_values_are_refused_and_change_nothing() -> None:
     document = chain()
     log = record(document)
-    for bad in ("2.2", [[1, 2], [3]], True, {"x": 1}):
+    for bad in ("2.2", [[1, 2], [3]], True, [1.0, True], 10**400, {"x": 1}):
         with pytest.raises(BadValue):
             document.set_value("a", bad)
     with pytest.raises(EditRefused, match="computes its value"):
