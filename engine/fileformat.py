@@ -222,10 +222,12 @@ def parse_data(data: Any, registry: OpRegistry = OPS, *, adopt: bool = False) ->
     order, left = topological_order(sources)
     if left:
         _refuse_cycle(nodes, sources, left)
+    graph = {**graph, "format": FORMAT, "version": VERSION}
     output = graph.get("output")
+    if type(output) is int:  # integer node ids open as strings, so does the output naming one
+        graph["output"] = output = str(output)
     if output is not None and (not isinstance(output, str) or output not in index):
         raise FileFormatError(f"its output {json.dumps(output)} is not a node of the graph")
-    graph = {**graph, "format": FORMAT, "version": VERSION}
     return GraphSpec(graph, nodes, edges, Wiring(index, ops, sources, in_edges, order, []))
 
 

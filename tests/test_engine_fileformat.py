@@ -107,13 +107,16 @@ def test_networkx_reads_what_we_write(tmp_path: Path) -> None:
 
 def test_we_read_what_networkx_writes() -> None:
     # A graph built in code: integer ids, no positions, networkx's own keys.
-    graph = nx.MultiDiGraph(format="backprop-studio", version=1)
+    graph = nx.MultiDiGraph(format="backprop-studio", version=1, output=2)
     graph.add_node(1, op="input", value=3.0)
     graph.add_node(2, op="mul")
+    graph.add_node(3, op="tanh")
     graph.add_edge(1, 2, port=0)
     graph.add_edge(1, 2, port=1)
+    graph.add_edge(1, 3, port=0)
     document = GraphDocument.from_spec(parse_data(nx.node_link_data(graph, edges="edges")))
-    assert sorted(document.node_ids()) == ["1", "2"]
+    assert sorted(document.node_ids()) == ["1", "2", "3"]
+    assert document.requested_output == "2"
     assert document.position("1")[0] < document.position("2")[0]
     assert document.evaluation().grad("1") == 6.0
 
