@@ -53,6 +53,8 @@ class TraceModel(QAbstractListModel):
         self.current: int | None = None
         """The row of the step just taken, if any."""
         self._texts: dict[int, str] = {}
+        self._rows = 0
+        """Asked for hundreds of times per highlight move: kept, not recounted."""
         self._bold = theme.mono_font(9.5)
         self._bold.setBold(True)
 
@@ -61,6 +63,7 @@ class TraceModel(QAbstractListModel):
             return
         self.beginResetModel()
         self.trace = trace
+        self._rows = len(trace.steps) if trace is not None else 0
         self.current = None
         self._texts = {}
         self.endResetModel()
@@ -75,9 +78,7 @@ class TraceModel(QAbstractListModel):
                 self.dataChanged.emit(index, index)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's own default)
-        if parent.isValid() or self.trace is None:
-            return 0
-        return len(self.trace.steps)
+        return 0 if parent.isValid() else self._rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.trace is None:
@@ -158,8 +159,11 @@ class TraceDock(QDockWidget):
                 selection.clearCurrentIndex()
             else:
                 index = self.model.index(row)
-                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
                 self.list.scrollTo(index)
+                # The list's own current row (where its arrow keys start) costs a
+                # millisecond to move; while playing the highlight is enough.
+                if not self.controller.playing:
+                    selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
         finally:
             self._following = False
 

@@ -86,10 +86,15 @@ class EdgeItem(QGraphicsItem):
         scene = self.scene()
         if scene is None:
             return first
-        for k in range(24):
+        for k in range(16):
             offset = 34 + 14 * (k // 2)
             centre = QPointF(mid.x(), mid.y() + (offset if k % 2 == 0 else -offset))
-            if not any(isinstance(item, NodeItem) for item in scene.items(self._step_rect(centre))):
+            rect = self._step_rect(centre)
+            # Bounding rects first, not shapes: asking every wire nearby for its
+            # stroked shape would cost more than the whole rest of the step.
+            near = scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+            if not any(isinstance(item, NodeItem) and item.mapRectToScene(item.card).intersects(rect)
+                       for item in near):
                 return centre
         return first
 
