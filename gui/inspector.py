@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import shiboken6
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -93,6 +94,8 @@ class Inspector(QWidget):
         return self.editor.document
 
     def _follow_selection(self) -> None:
+        if not shiboken6.isValid(self.scene):
+            return  # the window is being deleted: the scene went first and deselected on its way
         chosen = self.scene.selected_node_ids()
         self.node_id = chosen[0] if len(chosen) == 1 else None
         self.value_error.clear()
