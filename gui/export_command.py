@@ -59,7 +59,15 @@ def _stage_steps(stage: str, trace) -> int:
     return steps
 
 
+USAGE = ("usage: backprop-studio export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] "
+         "[--scale S]\n  input: the inputs only; forward: every value; backward: every value and gradient "
+         "(the default); STEP: the state after that many steps of the trace. --scale: pixels per canvas unit (PNG).")
+
+
 def export_main(argv: list[str]) -> int:
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(USAGE)
+        return 0
     try:
         _export(argv)
     except ExportError as error:

@@ -208,6 +208,10 @@ def test_keys_drive_it(qtbot, seed):
     assert controller.position is None, "the window opens editing"
     key(seed, Qt.Key.Key_End)
     assert controller.position == total
+    scrolled = seed.view.horizontalScrollBar().value()
+    key(seed, Qt.Key.Key_Right)
+    assert controller.position == total and not controller.tokens, "nothing after the end"
+    assert seed.view.horizontalScrollBar().value() == scrolled, "the arrow did not scroll the canvas"
     key(seed, Qt.Key.Key_Left)
     assert controller.position == total - 1
     key(seed, Qt.Key.Key_Home)

@@ -117,6 +117,11 @@ def test_the_unfinished_graph_message_names_the_node(tmp_path, qapp, capsys):
     assert "d" in capsys.readouterr().err.split(":", 1)[1]
 
 
+def test_help_prints_usage(capsys):
+    assert export_main(["--help"]) == 0
+    assert "--stage" in capsys.readouterr().out
+
+
 def test_main_py_export_runs_headless(tmp_path):
     """The real command line, in its own process (no display, no window)."""
     out = tmp_path / "forward.png"

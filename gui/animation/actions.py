@@ -106,13 +106,11 @@ class AnimationActions:
         self.play_pause.setIcon(style.standardIcon(pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay))
         self.play_pause.setToolTip("Pause (Space)" if playing else
                                    "Play the forward pass, then the backward pass (Space)")
+        # Stepping stays enabled at the ends (it does nothing there): a disabled
+        # action would let its arrow key through to the view, which scrolls.
         trace = controller.trace_if_ready()
-        total = len(trace) if trace is not None else None
-        position = controller.position
-        self.play_pause.setEnabled(total is None or total > 0)
-        self.step_forward.setEnabled(total is None or position is None or position < total)
-        self.step_back.setEnabled(total is None or position is None or position > 0)
-        self.stop.setEnabled(position is not None)
+        self.play_pause.setEnabled(trace is None or len(trace) > 0)
+        self.stop.setEnabled(controller.position is not None)
         self.speed_actions[controller.speed].setChecked(True)
         self.faster.setEnabled(controller.speed < SPEEDS[-1])
         self.slower.setEnabled(controller.speed > SPEEDS[0])
