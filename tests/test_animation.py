@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from animation_helpers import (
+    EXAMPLES,
     assert_canvas_shows,
+    example_document,
     fan_out_document,
     key,
     looks,
@@ -63,9 +65,15 @@ def play_through(qtbot, window) -> tuple[list[int], list[tuple[str, tuple]]]:
     return landed, launched
 
 
-@pytest.mark.parametrize("graph", ["seed", "fan_out"])
+EXAMPLE_FILES = sorted(path.name for path in EXAMPLES.glob("*.json"))
+
+
+@pytest.mark.parametrize("graph", ["seed", "fan_out", *EXAMPLE_FILES])
 def test_forward_visits_every_node_and_wire_once_backward_every_gradient_wire_once(qtbot, request, graph):
-    window = request.getfixturevalue(graph)
+    if graph.endswith(".json"):
+        window = open_window(qtbot, example_document(graph))
+    else:
+        window = request.getfixturevalue(graph)
     controller = controller_of(window)
     trace = controller.trace
     landed, launched = play_through(qtbot, window)
