@@ -89,7 +89,7 @@ class EdgeItem(QGraphicsItem):
         for k in range(16):
             offset = 34 + 14 * (k // 2)
             centre = QPointF(mid.x(), mid.y() + (offset if k % 2 == 0 else -offset))
-            rect = self._step_rect(centre)
+            rect = self._step_rect(centre).adjusted(-4, -4, 4, 4)
             # Bounding rects first, not shapes: asking every wire nearby for its
             # stroked shape would cost more than the whole rest of the step.
             near = scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
@@ -110,8 +110,9 @@ class EdgeItem(QGraphicsItem):
         if look == self.look:
             return
         self.look = look
-        # The wire of the step being taught is drawn over the cards, label and all.
-        self.setZValue(1 if look.label or look.highlight else -1)
+        # A wire showing its chain-rule step is drawn over the cards, so no card hides
+        # the label (the label itself is placed to avoid them where it can).
+        self.setZValue(1 if look.label else -1)
         self.update_path()
         self.update()
 
