@@ -131,9 +131,11 @@ class BackwardStep:
         return text
 
     def label(self) -> str:
-        """The chain-rule step for the wire: `∂d/∂s = a = 2.2 · 1 = 2.2`."""
-        return (f"{self.derivative()} = {format_value(self.local)} · {format_value(self.upstream)}"
-                f" = {format_value(self.contribution)}")
+        """The chain-rule step for the wire: `∂d/∂s = a = 2.2 · 1 = 2.2`. An array shows
+        its shape and first entry only (three of them make the label too wide for a wire)."""
+        local, upstream, contribution = (format_value(v, preview=1) for v in
+                                         (self.local, self.upstream, self.contribution))
+        return f"{self.derivative()} = {local} · {upstream} = {contribution}"
 
 
 @dataclass(frozen=True)

@@ -132,14 +132,17 @@ class EdgeItem(QGraphicsItem):
             return
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
             return
+        if look.label:
+            # The chain-rule step stands in for the two tags while it shows (it ends
+            # with the same contribution); a raised wire's tags would cover the cards.
+            self._draw_step(painter, look.label, self._step_centre)
+            return
         mid = self._mid
         painter.setFont(_LABEL_FONT)
         if look.value:
             self._draw_tag(painter, look.value, QPointF(mid.x(), mid.y() - 11), theme.VALUE)
         if look.grad:
             self._draw_tag(painter, look.grad, QPointF(mid.x(), mid.y() + 11), theme.GRADIENT)
-        if look.label:
-            self._draw_step(painter, look.label, self._step_centre)
 
     def _special_pen(self, presenting: bool) -> QPen:
         colour, width = theme.WIRE, 2.0
