@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -10,6 +11,9 @@ from engine.document import GraphDocument
 from engine.errors import StudioError
 from engine.examples import SEED_EXAMPLE
 from engine.fileformat import read_file
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 
 def load_document(path: str | None) -> tuple[GraphDocument, str | None]:
@@ -27,17 +31,28 @@ def load_document(path: str | None) -> tuple[GraphDocument, str | None]:
         return GraphDocument(), message
 
 
-def run_app(argv: list[str]) -> int:
+def start_window(argv: list[str]) -> MainWindow:
+    """The main window as the app starts it: FILE (or the seed example) open, the
+    last window layout back, and an offer to restore what a crash left unsaved."""
     from gui.main_window import MainWindow
+    from gui.window_state import restore_window_state
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    app.setApplicationName("Backprop Studio")
-    app.setOrganizationName("Backprop Studio")
     paths = [arg for arg in argv if not arg.startswith("-")]
     document, error = load_document(paths[0] if paths else None)
     window = MainWindow(document)
+    window.files.adopt_opened_file(paths[0] if paths and error is None else SEED_EXAMPLE)
+    restore_window_state(window)
     window.show()
     window.view.fit_graph()
     if error:
         QMessageBox.warning(window, "Backprop Studio", error)
+    window.files.offer_recovery()
+    return window
+
+
+def run_app(argv: list[str]) -> int:
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("Backprop Studio")
+    app.setOrganizationName("Backprop Studio")
+    _window = start_window(argv)  # alive until the app quits
     return app.exec()

@@ -15,6 +15,7 @@ from gui.canvas.view import GraphView
 from gui.context_menu import ContextMenus
 from gui.edit_actions import EditActions
 from gui.editor import GraphEditor
+from gui.file_controller import FileController
 from gui.inspector import Inspector
 from gui.palette import OpPalette
 from gui.presenter import CanvasPresenter
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.zoom_status = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_status)
 
+        self.files = FileController(self)  # first: the File menu is the leftmost
         self.edit_actions = EditActions(self)
         self.context_menus = ContextMenus(self)
         self.animation = AnimationActions(self)
@@ -113,5 +115,8 @@ class MainWindow(QMainWindow):
             self.output_status.setText(f"output {evaluation.output} = {value}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.close_requested():  # unsaved changes, and the person chose Cancel
+            event.ignore()
+            return
         self.presenter.detach()
         super().closeEvent(event)

@@ -45,3 +45,21 @@ def window(qtbot, seed_document):
     main_window.view.fit_graph()
     main_window.presenter.refresh()
     return main_window
+
+
+@pytest.fixture(autouse=True)
+def _file_questions_answered(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+                             tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Qt tests: a window closed at the end of a test with unsaved changes discards
+    them instead of waiting on the Save/Discard/Cancel box, and recovery files go to
+    a folder of the test's own. Tests of those features patch them again."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("qapp")  # the gui modules make fonts when imported
+    from gui import recovery
+    from gui.file_controller import FileController
+
+    monkeypatch.setattr(FileController, "ask_unsaved", lambda self, reason, offer_save=True: "discard")
+    monkeypatch.setattr(FileController, "ask_restore", lambda self, recovered: "later")
+    directory = tmp_path_factory.mktemp("recovery")
+    monkeypatch.setattr(recovery, "default_directory", lambda: directory)

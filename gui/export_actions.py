@@ -1,0 +1,136 @@
+"""Exports for teaching: Export Image… (PNG or SVG of the canvas as it is now,
+at the current animation step), Copy Image (the same PNG on the clipboard, for
+pasting into slides) and Export with Results… (the graph file with every
+computed value and gradient added, which the app still opens)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialog, QMenu
+
+from engine.fileformat import write_json_atomic
+from gui.export_command import MAX_SIDE
+from gui.export_dialog import ExportDialog, ExportOptions, picture_rect
+from gui.file_dialogs import GRAPH_FILTER, choose_save_path, file_problem, last_directory, remember_directory, warn
+from gui.render import png_bytes, render_image, write_picture
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+EXPORT_DIRECTORY_KEY = "export/directory"
+PICTURE_FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+
+
+class ExportActions:
+    def __init__(self, window: MainWindow, menu: QMenu, stem: Callable[[], str]) -> None:
+        self.window = window
+        self.stem = stem
+        """The file name (without suffix) exports are offered under."""
+        self.export_image = self._action("export_image", "&Export Image…", "Ctrl+E", self.export_picture,
+                                         "Save a picture of the canvas as it is now, for slides")
+        self.copy_image = self._action("copy_image", "Cop&y Image", "Ctrl+Shift+C", self.copy_picture,
+                                       "Put a picture of the canvas on the clipboard, for pasting into slides")
+        self.export_results = self._action("export_results", "Export with &Results…", None, self.export_with_results,
+                                           "Save the graph with every computed value and gradient in the file")
+        menu.addActions([self.export_image, self.copy_image, self.export_results])
+
+    def _action(self, name: str, text: str, shortcut: str | None, slot, tip: str) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def stage_text(self) -> str:
+        presenter = self.window.presenter
+        if presenter.applied is None:
+            shown = "every value and gradient" if presenter.show_grads else "every value (gradients hidden)"
+            return f"The picture shows the canvas as it is now: {shown}."
+        total = len(presenter.evaluation.trace)
+        return f"The picture shows the canvas as it is now: step {presenter.applied} of {total} of the animation."
+
+    def choose_options(self, options: ExportOptions) -> ExportOptions | None:
+        """The Export Image dialog; None if cancelled. Tests replace it."""
+        dialog = ExportDialog(self.window.scene, options, self.stage_text(), self.window)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        chosen = dialog.options()
+        dialog.deleteLater()
+        return chosen if accepted else None
+
+    def _too_big(self, options: ExportOptions, selection_only: bool) -> bool:
+        if options.format != "png":
+            return False
+        rect = picture_rect(self.window.scene, selection_only)
+        width, height = round(rect.width() * options.scale), round(rect.height() * options.scale)
+        if max(width, height) <= MAX_SIDE:
+            return False
+        warn(self.window, f"The picture would be {width} × {height} pixels, too large to draw.",
+             "Choose a smaller scale, or SVG, or export the selection only.")
+        return True
+
+    def export_picture(self) -> bool:
+        options = self.choose_options(ExportOptions.load())
+        if options is None:
+            return False
+        options.save()
+        scene = self.window.scene
+        selection_only = options.selection_only and bool(scene.selected_node_ids())
+        if self._too_big(options, selection_only):
+            return False
+        suggested = last_directory(EXPORT_DIRECTORY_KEY) / f"{self.stem()}{options.suffix}"
+        path = choose_save_path(self.window, "Export Image", suggested, PICTURE_FILTERS[options.format],
+                                options.suffix, also_accepted=(".png", ".svg"))
+        if path is None:
+            return False
+        try:
+            write_picture(scene, path, scale=options.scale, transparent=options.transparent,
+                          selection_only=selection_only)
+        except (OSError, ValueError) as error:
+            warn(self.window, f"Cannot write {path.name}: {file_problem(error)}.")
+            return False
+        remember_directory(path, EXPORT_DIRECTORY_KEY)
+        self.window.show_message(f"Exported {path.name}.")
+        return True
+
+    def copy_picture(self) -> bool:
+        """The PNG Export Image would write with the last choices of scale and background."""
+        options = ExportOptions.load()
+        options.format = "png"
+        scene = self.window.scene
+        selection_only = options.selection_only and bool(scene.selected_node_ids())
+        if self._too_big(options, selection_only):
+            return False
+        image = render_image(scene, scale=options.scale, transparent=options.transparent,
+                             selection_only=selection_only)
+        mime = QMimeData()
+        # Slide programs take image/png with its transparency; others the plain image.
+        mime.setData("image/png", png_bytes(image))
+        mime.setImageData(image)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.window.show_message(f"Copied a {image.width()} × {image.height()} picture; paste it into your slides.")
+        return True
+
+    def export_with_results(self) -> bool:
+        presenter = self.window.presenter
+        presenter.refresh()  # edits of this very moment are not evaluated yet
+        data = self.window.document.to_data(results=presenter.evaluation)
+        suggested = last_directory(EXPORT_DIRECTORY_KEY) / f"{self.stem()}-results.json"
+        path = choose_save_path(self.window, "Export with Results", suggested, GRAPH_FILTER, ".json")
+        if path is None:
+            return False
+        try:
+            write_json_atomic(path, data)
+        except (OSError, ValueError) as error:
+            warn(self.window, f"Cannot write {path.name}: {file_problem(error)}.")
+            return False
+        remember_directory(path, EXPORT_DIRECTORY_KEY)
+        self.window.show_message(f"Exported {path.name} with every value and gradient.")
+        return True
+
