@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from engine.document import GraphDocument
 from engine.errors import StudioError
@@ -34,6 +34,7 @@ def load_document(path: str | None) -> tuple[GraphDocument, str | None]:
 def start_window(argv: list[str]) -> MainWindow:
     """The main window as the app starts it: FILE (or the seed example) open, the
     last window layout back, and an offer to restore what a crash left unsaved."""
+    from gui.file_dialogs import warn
     from gui.main_window import MainWindow
     from gui.window_state import restore_window_state
 
@@ -45,7 +46,7 @@ def start_window(argv: list[str]) -> MainWindow:
     window.show()
     window.view.fit_graph()
     if error:
-        QMessageBox.warning(window, "Backprop Studio", error)
+        warn(window, error, f"Showing the example {document.name} instead." if document.name else "")
     window.files.offer_recovery()
     return window
 
