@@ -6,6 +6,7 @@ offers to restore it. Two running copies of the app never take each other's."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -84,7 +85,10 @@ class RecoveryFiles:
         })
 
     def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
+        # Nothing to keep, so nothing to report: a folder that vanished or was never
+        # made holds no recovery file.
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
 
     def close(self) -> None:
         """The session ends normally: nothing to recover, and the lock goes."""
