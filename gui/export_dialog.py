@@ -117,6 +117,7 @@ class ExportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         export = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
         export.setDefault(True)
+        self.export_button = export
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -134,6 +135,7 @@ class ExportDialog(QDialog):
         for group in (self.format_group, self.scale_group, self.background_group, self.scope_group):
             group.idToggled.connect(lambda _id, _checked: self._update())
         self._update()
+        export.setFocus()  # Return exports; the focus would otherwise land on Cancel
 
     def options(self) -> ExportOptions:
         return ExportOptions(format=FORMATS[self.format_group.checkedId()],

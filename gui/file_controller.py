@@ -153,6 +153,12 @@ class FileController:
             return self.path.name
         return self.document.name or "Untitled"
 
+    def spoken_name(self) -> str:
+        """The name in a question: a file name, or an untitled graph's name in quotes."""
+        if self.path is None and self.document.name:
+            return f"“{self.document.name}”"
+        return self.display_name()
+
     def suggested_stem(self) -> str:
         return Path(self.path.name if self.path is not None else self.suggested_name).stem
 
@@ -171,12 +177,12 @@ class FileController:
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, "", QMessageBox.StandardButton.NoButton, self.window)
         box.setObjectName("unsaved_changes")
         if offer_save:
-            box.setText(f"Do you want to save the changes to {self.display_name()} before {reason}?")
+            box.setText(f"Do you want to save the changes to {self.spoken_name()} before {reason}?")
             box.setInformativeText("Your changes will be lost if you don't save them.")
             save = box.addButton(QMessageBox.StandardButton.Save)
             box.setDefaultButton(save)
         else:
-            box.setText(f"Discard the changes to {self.display_name()} before {reason}?")
+            box.setText(f"Discard the changes to {self.spoken_name()} before {reason}?")
             box.setInformativeText("The changes since it was last saved will be lost.")
             save = None
         discard = box.addButton(QMessageBox.StandardButton.Discard)
@@ -391,7 +397,7 @@ class FileController:
             if not self.maybe_save(f"restoring {recovered.name}"):
                 return False
             self._adopt(document, recovered.belongs_to,
-                        f"{file_stem(recovered.name)}.json" if recovered.belongs_to is None else None)
+                        f"{file_stem(document.name)}.json" if recovered.belongs_to is None else None)
             # Restored work is unsaved work until the person saves it.
             self.undo_stack.resetClean()
             self.recovery.write_now()

@@ -47,7 +47,8 @@ class RecoveredGraph:
     def name(self) -> str:
         if self.belongs_to is not None:
             return self.belongs_to.name
-        return str(self.graph.get("graph", {}).get("name") or "an untitled graph")
+        name = self.graph.get("graph", {}).get("name")
+        return f"“{name}”" if name else "an untitled graph"
 
     def document(self) -> GraphDocument:
         """Raises FileFormatError if the graph in the file is not a valid graph."""

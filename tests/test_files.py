@@ -379,3 +379,25 @@ def test_window_size_and_docks_come_back_at_the_next_start(qtbot):
     assert second.size() == size
     assert second.history_dock.isHidden()
     assert not second.palette_dock.isHidden()
+
+
+def test_opening_while_the_animation_plays_and_a_node_is_selected(qtbot, window):
+    controller = window.animation.controller
+    controller.time_scale = 0.05
+    qtbot.waitUntil(lambda: controller.trace_if_ready() is not None, timeout=2000)
+    controller.toggle_play()
+    qtbot.waitUntil(lambda: bool(controller.tokens), timeout=2000)
+    window.scene.select_nodes(["a"])
+    trigger(window, "example_tanh_neuron")
+    qtbot.wait(50)
+    assert not controller.playing and not controller.tokens
+    assert window.presenter.applied is None
+    assert set(window.scene.node_items) == set(window.document.node_ids())
+
+
+def test_the_question_names_the_graph(qtbot, window):
+    edit(window)
+    assert window.files.spoken_name() == "“d = a*(b+c)”"
+    trigger(window, "new")  # answered "discard" by conftest
+    window.files.open_path(SEED_EXAMPLE)
+    assert window.files.display_name() == "d = a*(b+c)"
