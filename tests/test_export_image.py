@@ -180,3 +180,21 @@ def test_export_with_results_of_arrays(qtbot, window, tmp_path, monkeypatch, nam
     trigger(window, "export_results")
     assert file_data(out) == window.document.to_data()
     assert all(isinstance(node["result"]["value"], (list, float)) for node in json.loads(out.read_text())["nodes"])
+
+
+def test_export_with_results_of_a_half_built_graph(qtbot, window, tmp_path, monkeypatch):
+    trigger(window, "new")
+    window.editor.add_node("input", 0.0, 0.0)
+    window.editor.add_node("mul", 200.0, 0.0)  # nothing wired: the output cannot be computed
+    out = tmp_path / "half.json"
+    Dialogs(monkeypatch, save_path=out)
+    trigger(window, "export_results")
+    assert file_data(out) == window.document.to_data()
+    results = {node["id"]: node["result"] for node in json.loads(out.read_text())["nodes"]}
+    assert results["mul1"] == {"value": None, "grad": None}
+
+
+def test_an_empty_graph_exports_a_small_picture(qtbot, window, tmp_path, monkeypatch):
+    trigger(window, "new")
+    image = export(window, monkeypatch, tmp_path / "empty.png", scale=1)
+    assert 0 < image.width() < 400

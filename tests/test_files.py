@@ -401,3 +401,10 @@ def test_the_question_names_the_graph(qtbot, window):
     trigger(window, "new")  # answered "discard" by conftest
     window.files.open_path(SEED_EXAMPLE)
     assert window.files.display_name() == "d = a*(b+c)"
+
+
+def test_recent_entries_with_the_same_name_show_their_folder():
+    from gui.recent_files import menu_labels
+
+    paths = [Path("/term1/graph.json"), Path("/term2/graph.json"), Path("/term2/other.json")]
+    assert menu_labels(paths) == ["graph.json (term1)", "graph.json (term2)", "other.json"]
