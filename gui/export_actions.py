@@ -38,7 +38,7 @@ class ExportActions:
                                            "Save the graph with every computed value and gradient in the file")
         menu.addActions([self.export_image, self.copy_image, self.export_results])
 
-    def _action(self, name: str, text: str, shortcut: str | None, slot, tip: str) -> QAction:
+    def _action(self, name: str, text: str, shortcut: str | None, slot: Callable[[], object], tip: str) -> QAction:
         action = QAction(text, self.window)
         action.setObjectName(name)
         if shortcut:

@@ -8,6 +8,7 @@ examples open as untitled copies: Save asks where to put them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -137,7 +138,8 @@ class FileController:
         window.installEventFilter(self._drops)
         self.update_title()
 
-    def _action(self, name: str, text: str, shortcut, slot, tip: str) -> QAction:
+    def _action(self, name: str, text: str, shortcut: QKeySequence.StandardKey | str | None,
+                slot: Callable[[], object], tip: str) -> QAction:
         action = QAction(text, self.window)
         action.setObjectName(name)
         if shortcut is not None:
