@@ -377,3 +377,14 @@ def test_an_empty_graph_has_nothing_to_play(qtbot):
     assert not controller.playing
     assert controller.position in (None, 0)
     assert tokens_in_scene(window) == []
+
+
+def test_replacing_the_document_mid_flight_stops_cleanly(qtbot, seed):
+    controller = controller_of(seed)
+    controller.time_scale = 1.0
+    space(seed)
+    qtbot.waitUntil(lambda: bool(controller.tokens), timeout=5000)
+    seed.document.replace_with(fan_out_document())  # Revert / Open / restore do this
+    assert not controller.playing and controller.tokens == []
+    assert tokens_in_scene(seed) == []
+    assert sorted(seed.scene.node_items) == sorted(seed.document.node_ids())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import shiboken6
 from PySide6.QtCore import QEasingCurve, QObject, QTimer, QVariantAnimation, Signal
 
 from engine.evaluate import Evaluation
@@ -276,7 +277,8 @@ class AnimationController(QObject):
 
     def _remove_tokens(self, flight: _Flight) -> None:
         for token in flight.tokens:
-            if token.scene() is not None:
+            # A document reset clears the scene, which deletes tokens in flight with it.
+            if shiboken6.isValid(token) and token.scene() is not None:
                 token.scene().removeItem(token)
         flight.tokens = []
 
