@@ -7,6 +7,7 @@ into what the canvas shows at that moment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ from engine.values import Value, format_value, is_array
 
 if TYPE_CHECKING:
     from engine.evaluate import Evaluation
+
+_SIMPLE_NAME = re.compile(r"[\w.̄′']+")
 
 FORWARD = "forward"
 BACKWARD = "backward"
@@ -31,9 +34,14 @@ def _vbar(number: int) -> str:
     return f"v̄{number}"
 
 
+def _term(name: str) -> str:
+    """A name as a term in a formula: `x1*w1` reads as `(x1*w1)` inside `∂/∂…` or `1/…`."""
+    return name if _SIMPLE_NAME.fullmatch(name) else f"({name})"
+
+
 def _fill(template: str, op: Op, names: tuple[str, ...], out: str, grad: str = "") -> str:
-    mapping = dict(zip(op.port_names, names))
-    mapping["out"] = out
+    mapping = {port: _term(name) for port, name in zip(op.port_names, names)}
+    mapping["out"] = _term(out)
     mapping["grad"] = grad
     return template.format(**mapping)
 
@@ -80,10 +88,10 @@ class SeedStep:
 
     def text(self) -> str:
         ones = "ones" if is_array(self.value) else "1"
-        return f"{_vbar(self.number)} = {ones}  (seed: ∂{self.name}/∂{self.name})"
+        return f"{_vbar(self.number)} = {ones}  (seed: ∂{_term(self.name)}/∂{_term(self.name)})"
 
     def label(self) -> str:
-        return f"∂{self.name}/∂{self.name} = {format_value(self.value)}"
+        return f"∂{_term(self.name)}/∂{_term(self.name)} = {format_value(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ class BackwardStep:
         """`∂d/∂s = a`: the local derivative named after the nodes."""
         spec = self.op.ports[self.port]
         body = _fill(spec.derivative, self.op, self.operand_names, self.target_name)
-        return f"∂{self.target_name}/∂{self.source_name} = {body}"
+        return f"∂{_term(self.target_name)}/∂{_term(self.source_name)} = {body}"
 
     def text(self) -> str:
         """Wengert form: `v̄1 += v̄4 · v3 = -1.7`."""
@@ -148,6 +156,8 @@ class AccumulateStep:
     edges: tuple[Edge, ...]
     contributions: tuple[Value, ...]
     total: Value
+    output_name: str = "L"
+    """The name of what is differentiated (the output), for `∂o/∂x = …`."""
     phase: str = field(default=BACKWARD, init=False)
 
     def text(self) -> str:
@@ -156,7 +166,7 @@ class AccumulateStep:
 
     def label(self) -> str:
         parts = " + ".join(format_value(c) for c in self.contributions)
-        return f"∂L/∂{self.name} = {parts} = {format_value(self.total)}"
+        return f"∂{_term(self.output_name)}/∂{_term(self.name)} = {parts} = {format_value(self.total)}"
 
 
 Step = ForwardStep | SeedStep | BackwardStep | AccumulateStep
@@ -278,7 +288,7 @@ def _build_trace(evaluation: Evaluation) -> Trace:
         if arrivals[i] > 1:
             edges, contributions = zip(*received[i])
             steps.append(AccumulateStep(ids[i], names[i], number[i], edges, contributions,
-                                        evaluation.grads[i]))  # type: ignore[arg-type]
+                                        evaluation.grads[i], names[out]))  # type: ignore[arg-type]
         grads_here = evaluation.edge_grads[i]
         if grads_here is None:
             continue

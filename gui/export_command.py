@@ -110,7 +110,8 @@ def _export(argv: list[str]) -> None:
     scene = GraphScene(document)
     presenter = CanvasPresenter(document, scene)
     try:
-        presenter.show_step(steps)
+        # A named stage is a clean picture for slides; a step number shows that step as current.
+        presenter.show_step(steps, current=args.stage not in STAGES)
         if out.suffix.lower() == ".png":
             bounds = picture_bounds([*scene.node_items.values(), *scene.edge_items.values()])
             width, height = round(bounds.width() * scale), round(bounds.height() * scale)

@@ -27,6 +27,7 @@ class CanvasPresenter(QObject):
         self.applied: int | None = None
         """Steps of the trace being shown, or None while editing (everything shown)."""
         self.evaluation: Evaluation = document.evaluation()
+        self._highlight_current = True
         self._stale = False
         """True when the canvas shows something other than `evaluation` in full."""
         self._timer = QTimer(self)
@@ -61,11 +62,13 @@ class CanvasPresenter(QObject):
         self.show_grads = show
         self._render()
 
-    def show_step(self, applied: int | None) -> None:
-        """Show the state after `applied` trace steps; None returns to editing."""
+    def show_step(self, applied: int | None, current: bool = True) -> None:
+        """Show the state after `applied` trace steps; None returns to editing. With
+        `current` False the last applied step is not highlighted (a stage picture)."""
         if self._timer.isActive():
             self.refresh()
         self.applied = applied
+        self._highlight_current = current
         self._render()
 
     def current_display(self) -> Display:
@@ -74,6 +77,8 @@ class CanvasPresenter(QObject):
             state = final_state(evaluation)
         else:
             state = evaluation.trace.state_at(self.applied)
+            if not self._highlight_current:
+                state.step = None
         ids = evaluation.plan.ids
         problems = {ids[i]: problem for i, problem in evaluation.problems.items()}
         return Display(state=state, problems=problems, output=evaluation.output, show_grads=self.show_grads)

@@ -53,8 +53,22 @@ def test_a_step_number_shows_the_state_after_that_many_steps(tmp_path, qapp):
     _, backward = export(tmp_path, "backward.png", "--stage", "backward")
     _, middle = export(tmp_path, "middle.png", "--stage", "7")
     assert pixels(start) == pixels(named_input)
-    assert pixels(everything) == pixels(backward)
+    # Step 10 is the last: the same numbers as "backward", but its step stays highlighted
+    # and labelled, where the named stage is a clean picture for slides.
+    assert pixels(everything) != pixels(backward)
     assert pixels(middle) != pixels(backward)
+
+
+def test_a_named_stage_shows_every_number_without_a_current_step(window):
+    presenter, trace = window.presenter, window.presenter.evaluation.trace
+    presenter.show_step(len(trace))
+    highlighted = [item for item in window.scene.node_items.values() if item.look.highlight]
+    assert highlighted, "the last step is current after stepping to the end"
+    last_step_looks = {n: item.look._replace(highlight="") for n, item in window.scene.node_items.items()}
+    presenter.show_step(len(trace), current=False)
+    assert not any(item.look.highlight for item in window.scene.node_items.values())
+    assert not any(item.look.highlight or item.look.label for item in window.scene.edge_items.values())
+    assert {n: item.look for n, item in window.scene.node_items.items()} == last_step_looks
 
 
 def test_svg_is_valid_and_keeps_the_numbers_as_text(tmp_path, qapp):
