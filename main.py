@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 USAGE = """\
@@ -28,8 +29,13 @@ def run_eval(argv: list[str]) -> int:
         report = eval_report(args.graph)
     except StudioError as error:
         return _fail(str(error))
-    sys.stdout.write(json.dumps(report))
-    sys.stdout.write("\n")
+    try:
+        sys.stdout.write(json.dumps(report))
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error; keep Python quiet at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
