@@ -6,18 +6,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from gui.qt_actions import make_action
+
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 
 def _action(window: MainWindow, name: str, text: str, shortcuts: list, slot, tip: str = "") -> QAction:
-    action = QAction(text, window)
-    action.setObjectName(name)
-    action.setShortcuts([QKeySequence(s) for s in shortcuts])
-    if tip:
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-    action.triggered.connect(slot)
+    action = make_action(window, name, text, slot, shortcuts, tip)
     window.addAction(action)
     return action
 

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDialog, QMenu
 
 from engine.fileformat import write_json_atomic
 from gui.export_command import MAX_SIDE
 from gui.export_dialog import ExportDialog, ExportOptions, picture_rect
 from gui.file_dialogs import GRAPH_FILTER, choose_save_path, file_problem, last_directory, remember_directory, warn
+from gui.qt_actions import make_action
 from gui.render import png_bytes, render_image, write_picture
 
 if TYPE_CHECKING:
@@ -39,12 +40,7 @@ class ExportActions:
         menu.addActions([self.export_image, self.copy_image, self.export_results])
 
     def _action(self, name: str, text: str, shortcut: str | None, slot: Callable[[], object], tip: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
+        action = make_action(self.window, name, text, slot, shortcut, tip)
         self.window.addAction(action)
         return action
 

@@ -33,6 +33,7 @@ from gui.file_dialogs import (
     remember_directory,
     warn,
 )
+from gui.qt_actions import make_action
 from gui.recent_files import RecentFiles, menu_labels
 from gui.recovery import RecoveredGraph, RecoveryFiles, RecoveryWriter
 from gui.window_state import save_window_state
@@ -140,12 +141,7 @@ class FileController:
 
     def _action(self, name: str, text: str, shortcut: QKeySequence.StandardKey | str | None,
                 slot: Callable[[], object], tip: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
+        action = make_action(self.window, name, text, slot, shortcut, tip)
         self.window.addAction(action)
         return action
 

@@ -63,3 +63,14 @@ def _file_questions_answered(request: pytest.FixtureRequest, monkeypatch: pytest
     monkeypatch.setattr(FileController, "ask_restore", lambda self, recovered: "later")
     directory = tmp_path_factory.mktemp("recovery")
     monkeypatch.setattr(recovery, "default_directory", lambda: directory)
+
+
+@pytest.fixture(autouse=True)
+def _clipboard_left_empty(request: pytest.FixtureRequest):
+    """Qt's offscreen platform crashes at exit if the clipboard still holds data a test
+    put there (a real display hands it to the clipboard manager instead)."""
+    yield
+    if {"qtbot", "qapp", "window"} & set(request.fixturenames):
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.clipboard().clear()

@@ -399,3 +399,12 @@ def test_middle_drag_and_space_drag_pan_the_view(window):
     assert snapshot(window.document) == start_nodes
     QTest.keyClick(view, Qt.Key.Key_Space)
     assert taps == [True]
+
+
+def test_hovering_a_card_says_what_it_is_in_the_status_bar(window):
+    hovered = []
+    window.scene.hoverText.connect(hovered.append)
+    QTest.mouseMove(window.view.viewport(), viewport_point(window, window.scene.node_items["s"].scenePos()))
+    assert hovered and hovered[-1].startswith("s (add") and "value -1.7" in hovered[-1]
+    assert "∂/∂a = 1" in window.scene.node_items["s"].toolTip()
+    assert window.statusBar().currentMessage() == hovered[-1]

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QStyle
 
 from gui.animation.controller import SPEEDS, AnimationController
 from gui.animation.transport import TransportBar, speed_text
+from gui.qt_actions import make_action
 from gui.trace_panel import TraceDock
 
 if TYPE_CHECKING:
@@ -86,16 +87,12 @@ class AnimationActions:
         self._refresh()
 
     def _action(self, name: str, text: str, shortcut: str, slot, tip: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
+        action = make_action(self.window, name, text, slot, shortcut, tip)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+            # Arrow keys belong to text fields when one has the focus.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             for target in self._key_targets:
                 target.addAction(action)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _refresh(self) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from engine.plan import Edge
 from gui import theme
+from gui.canvas.hover import HoverReporting
 from gui.canvas.looks import NO_EDGE_LOOK, EdgeLook
 from gui.canvas.node_item import NodeItem
 
@@ -28,7 +29,7 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(HoverReporting, QGraphicsItem):
     def __init__(self, edge: Edge, source: NodeItem, target: NodeItem, port: int) -> None:
         super().__init__()
         self.edge = edge
@@ -177,18 +178,6 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(theme.GRADIENT)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(_LABEL_FONT)
-
-    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self._hovered = True
-        self.update()
-        scene = self.scene()
-        if scene is not None and hasattr(scene, "report_hover"):
-            scene.report_hover(self.describe())
-            self.setToolTip(scene.tooltip_for(self))
-
-    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self._hovered = False
-        self.update()
 
     def describe(self) -> str:
         port_name = self.target.op.port_names[self.port]

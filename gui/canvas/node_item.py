@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyle,
     QStyleOptionGraphicsItem,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from engine.ops import Op
 from gui import theme
+from gui.canvas.hover import HoverReporting
 from gui.canvas.looks import NO_NODE_LOOK, NodeLook
 from gui.canvas.port_item import PortItem
 
@@ -49,7 +49,7 @@ def card_height(arity: int) -> float:
     return HEADER + max(2, arity) * ROW + 6.0
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(HoverReporting, QGraphicsItem):
     def __init__(self, node_id: str, op: Op, name: str) -> None:
         super().__init__()
         self.node_id = node_id
@@ -253,18 +253,6 @@ class NodeItem(QGraphicsItem):
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         _shift_acts_as_control(event)
         super().mouseReleaseEvent(event)
-
-    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self._hovered = True
-        self.update()
-        scene = self.scene()
-        if scene is not None and hasattr(scene, "report_hover"):
-            scene.report_hover(self.describe())
-            self.setToolTip(scene.tooltip_for(self))
-
-    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self._hovered = False
-        self.update()
 
     def describe(self) -> str:
         parts = [f"{self.name} ({self.op.name}: {self.op.summary})"]
