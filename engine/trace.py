@@ -185,6 +185,10 @@ class TraceState:
     """Short text a card shows under its numbers: `seed = 1`, `+= 2.2`, `= 1 + 2.2`."""
     step: Step | None = None
 
+    def copy(self) -> TraceState:
+        return TraceState(dict(self.node_values), dict(self.node_grads), dict(self.edge_values),
+                          dict(self.edge_grads), dict(self.edge_labels), dict(self.node_notes), self.step)
+
 
 class Trace:
     """The ordered steps; forward ones first."""
@@ -193,6 +197,8 @@ class Trace:
         self.steps = steps
         self.forward_count = forward_count
         self.leaf_values = leaf_values
+        self._last: tuple[int, TraceState] | None = None
+        """The last state replayed: playing forward continues from it, not from step 0."""
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -216,11 +222,17 @@ class Trace:
         return {"input": 0, FORWARD: self.forward_count, BACKWARD: len(self.steps)}[stage]
 
     def state_at(self, applied: int) -> TraceState:
-        """Replay the first `applied` steps; leaf values are visible from the start."""
-        state = TraceState(node_values=dict(self.leaf_values))
-        for step in self.steps[:max(0, applied)]:
+        """Replay the first `applied` steps; leaf values are visible from the start.
+        Each call returns a state of its own (callers may keep or change it)."""
+        applied = max(0, min(applied, len(self.steps)))
+        if self._last is not None and self._last[0] <= applied:
+            done, state = self._last[0], self._last[1].copy()
+        else:
+            done, state = 0, TraceState(node_values=dict(self.leaf_values))
+        for step in self.steps[done:applied]:
             _apply(state, step)
             state.step = step
+        self._last = (applied, state.copy())
         return state
 
 
