@@ -71,25 +71,23 @@ class GraphScene(QGraphicsScene):
         """True when zoomed far out: wires drawn by one WireOverview item."""
         self.wire_overview = WireOverview(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        document.node_added.subscribe(self._on_node_added)
-        document.node_removed.subscribe(self._on_node_removed)
-        document.node_moved.subscribe(self._on_node_moved)
-        document.node_changed.subscribe(self._on_node_changed)
-        document.edge_added.subscribe(self._on_edge_added)
-        document.edge_removed.subscribe(self._on_edge_removed)
-        document.reset.subscribe(self.rebuild)
+        self._observing = [
+            (document.node_added, self._on_node_added),
+            (document.node_removed, self._on_node_removed),
+            (document.node_moved, self._on_node_moved),
+            (document.node_changed, self._on_node_changed),
+            (document.edge_added, self._on_edge_added),
+            (document.edge_removed, self._on_edge_removed),
+            (document.reset, self.rebuild),
+        ]
+        for event, handler in self._observing:
+            event.subscribe(handler)
         self.rebuild()
 
     def detach(self) -> None:
         """Stop observing the document (the scene is going away)."""
-        document = self.document
-        document.node_added.unsubscribe(self._on_node_added)
-        document.node_removed.unsubscribe(self._on_node_removed)
-        document.node_moved.unsubscribe(self._on_node_moved)
-        document.node_changed.unsubscribe(self._on_node_changed)
-        document.edge_added.unsubscribe(self._on_edge_added)
-        document.edge_removed.unsubscribe(self._on_edge_removed)
-        document.reset.unsubscribe(self.rebuild)
+        for event, handler in self._observing:
+            event.unsubscribe(handler)
 
     # ------------------------------------------------------ mirroring the document
     def rebuild(self) -> None:
