@@ -274,7 +274,8 @@ class GraphScene(QGraphicsScene):
             item.setSelected(True)
 
     # -------------------------------------------------------------- gestures
-    def _port_at(self, position: QPointF) -> PortItem | None:
+    def port_at(self, position: QPointF) -> PortItem | None:
+        """The port nearest to a point, within a port's hit radius."""
         area = QRectF(position.x() - HIT_RADIUS, position.y() - HIT_RADIUS, 2 * HIT_RADIUS, 2 * HIT_RADIUS)
         ports = [item for item in self.items(area) if isinstance(item, PortItem) and item.isVisible()]
         if not ports:
@@ -283,7 +284,7 @@ class GraphScene(QGraphicsScene):
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.editable:
-            port = self._port_at(event.scenePos())
+            port = self.port_at(event.scenePos())
             if port is not None:
                 self._wire = WireDrag(self, port)
                 event.accept()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
@@ -16,7 +16,7 @@ from engine.errors import EditRefused
 from engine.plan import Edge
 from gui import theme
 from gui.canvas.edge_item import wire_path
-from gui.canvas.port_item import HIT_RADIUS, PortItem
+from gui.canvas.port_item import PortItem
 
 if TYPE_CHECKING:
     from gui.canvas.scene import GraphScene
@@ -62,15 +62,8 @@ class WireDrag:
         self._target: PortItem | None = None
         self.move(port.scenePos())
 
-    def _port_near(self, position: QPointF) -> PortItem | None:
-        area = QRectF(position.x() - HIT_RADIUS, position.y() - HIT_RADIUS, 2 * HIT_RADIUS, 2 * HIT_RADIUS)
-        ports = [item for item in self.scene.items(area) if isinstance(item, PortItem)]
-        if not ports:
-            return None
-        return min(ports, key=lambda p: (p.scenePos() - position).manhattanLength())
-
     def move(self, position: QPointF) -> None:
-        port = self._port_near(position)
+        port = self.scene.port_at(position)
         target = port if port in self._valid_set else None
         if target is not self._target:
             if self._target is not None:
@@ -83,7 +76,7 @@ class WireDrag:
         self.live.setPath(wire_path(start, end) if self.wants_input else wire_path(end, start))
 
     def finish(self, position: QPointF) -> WireIntent:
-        port = self._port_near(position)
+        port = self.scene.port_at(position)
         self._clear()
         if port is None:
             if self.detached is not None:
