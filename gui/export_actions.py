@@ -6,6 +6,7 @@ computed value and gradient added, which the app still opens)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
@@ -85,15 +86,10 @@ class ExportActions:
                                 options.suffix, also_accepted=(".png", ".svg"))
         if path is None:
             return False
-        try:
-            write_picture(scene, path, scale=options.scale, transparent=options.transparent,
-                          selection_only=selection_only)
-        except (OSError, ValueError) as error:
-            warn(self.window, f"Cannot write {path.name}: {file_problem(error)}.")
-            return False
-        remember_directory(path, EXPORT_DIRECTORY_KEY)
-        self.window.show_message(f"Exported {path.name}.")
-        return True
+        return self._write(path, lambda: write_picture(scene, path, scale=options.scale,
+                                                       transparent=options.transparent,
+                                                       selection_only=selection_only),
+                           f"Exported {path.name}.")
 
     def copy_picture(self) -> bool:
         """The PNG Export Image would write with the last choices of scale and background."""
@@ -121,12 +117,17 @@ class ExportActions:
         path = choose_save_path(self.window, "Export with Results", suggested, GRAPH_FILTER, ".json")
         if path is None:
             return False
+        return self._write(path, lambda: write_json_atomic(path, data),
+                           f"Exported {path.name} with every value and gradient.")
+
+    def _write(self, path: Path, write: Callable[[], object], done: str) -> bool:
+        """Write an export; a failure is one sentence in a dialog and nothing else changes."""
         try:
-            write_json_atomic(path, data)
+            write()
         except (OSError, ValueError) as error:
             warn(self.window, f"Cannot write {path.name}: {file_problem(error)}.")
             return False
         remember_directory(path, EXPORT_DIRECTORY_KEY)
-        self.window.show_message(f"Exported {path.name} with every value and gradient.")
+        self.window.show_message(done)
         return True
 
