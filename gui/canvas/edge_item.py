@@ -54,35 +54,36 @@ class EdgeItem(HoverReporting, QGraphicsItem):
     def update_path(self) -> None:
         start = self.source.output.scenePos()
         end = self.target.inputs[self.port].scenePos()
+        path = wire_path(start, end)
+        mid = path.pointAtPercent(0.5)
+        # Everything that asks the scene (placing the step label) happens before
+        # prepareGeometryChange(): a scene query in between re-indexes this item under
+        # its old bounds, and the index keeps that stale entry after the item is
+        # deleted; painting that region then reads freed memory (a segfault).
+        step_centre = self._place_step_label(mid) if self.look.label else self._step_centre
+        bounds = path.boundingRect().adjusted(-6, -6, 6, 6).united(self._label_rect(mid, step_centre))
         self.prepareGeometryChange()
         self.start, self.end = start, end
-        self._path = wire_path(start, end)
-        self._mid = self._path.pointAtPercent(0.5)
-        if self.look.label:
-            self._step_centre = self._place_step_label()
-        self._bounds = self._path.boundingRect().adjusted(-6, -6, 6, 6)
-        self._bounds = self._bounds.united(self._label_rect())
+        self._path, self._mid, self._step_centre, self._bounds = path, mid, step_centre, bounds
         scene = self.scene()
         if scene is not None:
             scene.wire_overview.invalidate()  # type: ignore[attr-defined]
 
-    def _label_rect(self) -> QRectF:
-        mid = self._mid
+    def _label_rect(self, mid: QPointF, step_centre: QPointF) -> QRectF:
         look = self.look
         width = max(_METRICS.horizontalAdvance(look.value), _METRICS.horizontalAdvance(look.grad)) + 12
         rect = QRectF(mid.x() - width / 2, mid.y() - 20, width, 40)
         if look.label:
-            rect = rect.united(self._step_rect(self._step_centre).adjusted(-2, -2, 2, 2))
+            rect = rect.united(self._step_rect(step_centre).adjusted(-2, -2, 2, 2))
         return rect
 
     def _step_rect(self, centre: QPointF) -> QRectF:
         width = _STEP_METRICS.horizontalAdvance(self.look.label) + 18
         return QRectF(centre.x() - width / 2, centre.y() - 12, width, 24)
 
-    def _place_step_label(self) -> QPointF:
+    def _place_step_label(self, mid: QPointF) -> QPointF:
         """Below the wire's middle, unless a card is in the way there: then the nearest
         free place above or below (short wires run between close cards)."""
-        mid = self._mid
         first = QPointF(mid.x(), mid.y() + 34)
         scene = self.scene()
         if scene is None:

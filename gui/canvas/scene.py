@@ -90,10 +90,15 @@ class GraphScene(QGraphicsScene):
             event.unsubscribe(handler)
 
     # ------------------------------------------------------ mirroring the document
-    def rebuild(self) -> None:
+    def cancel_wire(self) -> None:
+        """Drop a wire drag under way: the graph it was checked against has changed
+        (an undo or a Delete key while the mouse still holds the wire)."""
         if self._wire is not None:
-            self._wire.cancel()
-            self._wire = None
+            wire, self._wire = self._wire, None
+            wire.cancel()
+
+    def rebuild(self) -> None:
+        self.cancel_wire()
         if self.wire_overview.scene() is self:
             self.removeItem(self.wire_overview)  # kept across clear(), which deletes items
         self.clear()
@@ -138,6 +143,7 @@ class GraphScene(QGraphicsScene):
             self.wire_overview.scene_rect_changed()
 
     def _on_node_added(self, node_id: str) -> None:
+        self.cancel_wire()
         document = self.document
         item = NodeItem(node_id, document.op_of(node_id), document.name_of(node_id))
         item.setPos(*document.position(node_id))
@@ -146,6 +152,7 @@ class GraphScene(QGraphicsScene):
         self._grow_scene_rect(item)
 
     def _on_node_removed(self, node_id: str) -> None:
+        self.cancel_wire()
         item = self.node_items.pop(node_id)
         self.removeItem(item)
 
@@ -160,6 +167,7 @@ class GraphScene(QGraphicsScene):
         self.node_items[node_id].set_name(self.document.name_of(node_id))
 
     def _on_edge_added(self, edge: Edge) -> None:
+        self.cancel_wire()
         source, target = self.node_items[edge[0]], self.node_items[edge[1]]
         port = self.document.port_of(edge)
         item = EdgeItem(edge, source, target, port)
@@ -172,6 +180,7 @@ class GraphScene(QGraphicsScene):
         target.inputs[port].set_connected(True)
 
     def _on_edge_removed(self, edge: Edge) -> None:
+        self.cancel_wire()
         item = self.edge_items.pop(edge)
         item.source.edges.discard(item)
         item.target.edges.discard(item)
@@ -348,8 +357,7 @@ class GraphScene(QGraphicsScene):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self._wire is not None:
-            self._wire.cancel()
-            self._wire = None
+            self.cancel_wire()
             event.accept()
             return
         super().keyPressEvent(event)

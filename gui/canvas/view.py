@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
+    QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QKeyEvent,
@@ -193,6 +194,11 @@ class GraphView(QGraphicsView):
             event.acceptProposedAction()
         else:
             event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        # Drags never reach the scene (enter and move are handled here), so Qt's own
+        # leave handler would warn of a leave without an enter.
+        event.accept()
 
     def dropEvent(self, event: QDropEvent) -> None:
         mime = event.mimeData()

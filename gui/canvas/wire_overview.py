@@ -26,15 +26,19 @@ class WireOverview(QGraphicsItem):
         super().__init__()
         self._scene = scene
         self._path: QPainterPath | None = None
+        self._bounds = QRectF(scene.sceneRect())
         self.setZValue(-2)
         self.setVisible(False)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
     def boundingRect(self) -> QRectF:
-        return self._scene.sceneRect()
+        # A copy of the scene rect, not the scene rect itself: the bounds may change
+        # only between prepareGeometryChange() and here, or the index goes stale.
+        return self._bounds
 
     def scene_rect_changed(self) -> None:
         self.prepareGeometryChange()
+        self._bounds = QRectF(self._scene.sceneRect())
 
     def invalidate(self) -> None:
         """A wire moved, came or went: rebuild the path on the next paint."""
