@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 
 USAGE = """\
-backprop-studio [GRAPH.json]                  open the editor
-backprop-studio eval GRAPH.json               print values and gradients as JSON
-backprop-studio export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]"""
+usage: {prog} [GRAPH.json]
+       {prog} eval GRAPH.json
+       {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]
+
+With no command, open the editor on GRAPH.json (or on the example d = a*(b+c)).
+eval prints every value and gradient as JSON; export draws one stage of the
+animation as a picture without opening a window. `{prog} COMMAND --help` says more."""
 
 
 def _fail(message: str) -> int:
@@ -19,12 +22,21 @@ def _fail(message: str) -> int:
 
 
 def run_eval(argv: list[str]) -> int:
+    from gui.command_line import CommandParser, UsageError, usage
+
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(f"usage: {usage('eval')}\n  Print every value and gradient as JSON.")
+        return 0
+    parser = CommandParser("eval", "Print values and gradients as JSON.")
+    parser.add_argument("graph")
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        return _fail(str(error))
+
     from engine.errors import StudioError
     from engine.report import eval_report
 
-    parser = argparse.ArgumentParser(prog="backprop-studio eval", description="Print values and gradients as JSON.")
-    parser.add_argument("graph")
-    args = parser.parse_args(argv)
     try:
         report = eval_report(args.graph)
     except StudioError as error:
@@ -53,13 +65,20 @@ def run_gui(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from gui.command_line import first_word_problem, program_name
+
     if argv and argv[0] in ("-h", "--help"):
-        print(USAGE)
+        print(USAGE.format(prog=program_name()))
         return 0
     if argv and argv[0] == "eval":
         return run_eval(argv[1:])
     if argv and argv[0] == "export":
         return run_export(argv[1:])
+    # Before Qt starts: without a display Qt aborts the process, so a mistyped
+    # command would never get to say what was wrong.
+    problem = first_word_problem(argv)
+    if problem:
+        return _fail(problem)
     return run_gui(argv)
 
 

@@ -34,11 +34,12 @@ def load_document(path: str | None) -> tuple[GraphDocument, str | None]:
 def start_window(argv: list[str]) -> MainWindow:
     """The main window as the app starts it: FILE (or the seed example) open, the
     last window layout back, and an offer to restore what a crash left unsaved."""
+    from gui.command_line import file_arguments
     from gui.file_dialogs import warn
     from gui.main_window import MainWindow
     from gui.window_state import restore_window_state
 
-    paths = [arg for arg in argv if not arg.startswith("-")]
+    paths = file_arguments(argv)  # not Qt's options, nor their values (`-style fusion`)
     document, error = load_document(paths[0] if paths else None)
     window = MainWindow(document)
     window.files.adopt_opened_file(paths[0] if paths and error is None else SEED_EXAMPLE)

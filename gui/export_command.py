@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from gui.command_line import CommandParser, UsageError, program_name, usage
+
 STAGES = ("input", "forward", "backward")
 MAX_SIDE = 20000
 """Pixels per side of a PNG; beyond this Qt cannot paint it (and no slide needs it)."""
@@ -20,70 +22,74 @@ class ExportError(Exception):
     """A problem to report in one line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise ExportError(f"export: {message} (usage: export GRAPH.json OUT.png|OUT.svg "
-                          "[--stage input|forward|backward|STEP] [--scale S])")
-
-
-def _parser() -> _Parser:
-    parser = _Parser(prog="backprop-studio export", add_help=False,
-                     description="Write a picture of one stage of the animation.")
-    parser.add_argument("graph")
-    parser.add_argument("out")
-    parser.add_argument("--stage", default="backward")
-    parser.add_argument("--scale", default="1")
-    return parser
-
-
 def _scale(text: str) -> float:
     try:
         scale = float(text)
     except ValueError:
-        raise ExportError(f"--scale must be a number such as 2, not '{text}'") from None
+        raise argparse.ArgumentTypeError(f"must be a number such as 2, not '{text}'") from None
     if not math.isfinite(scale) or not 0 < scale <= 16:
-        raise ExportError(f"--scale must be more than 0 and at most 16, not {text}")
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 16, not {text}")
     return scale
+
+
+def _stage(text: str) -> str:
+    if text in STAGES or text.isdigit():
+        return text
+    raise argparse.ArgumentTypeError(f"must be input, forward, backward or a step number, not '{text}'")
+
+
+def _parser() -> CommandParser:
+    parser = CommandParser("export", "Write a picture of one stage of the animation.")
+    parser.add_argument("graph")
+    parser.add_argument("out")
+    parser.add_argument("--stage", default="backward", type=_stage)
+    parser.add_argument("--scale", default=None, type=_scale)
+    return parser
 
 
 def _stage_steps(stage: str, trace) -> int:
     """How many trace steps a stage applies; a number must lie within the trace."""
     if stage in STAGES:
         return trace.stage_steps(stage)
-    try:
-        steps = int(stage)
-    except ValueError:
-        raise ExportError(f"--stage must be input, forward, backward or a step number, not '{stage}'") from None
+    steps = int(stage)
     if not 0 <= steps <= len(trace):
-        raise ExportError(f"--stage {steps} is outside this graph's trace: use a step from 0 to {len(trace)}")
+        raise UsageError(f"{program_name()} export: argument --stage: {steps} is outside this graph's trace, "
+                         f"which has steps 0 to {len(trace)} (usage: {usage('export')})")
     return steps
 
 
-USAGE = ("usage: backprop-studio export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] "
-         "[--scale S]\n  input: the inputs only; forward: every value; backward: every value and gradient "
-         "(the default); STEP: the state after that many steps of the trace. --scale: pixels per canvas unit (PNG).")
+HELP = """\
+  --stage input      the graph with its input values only
+  --stage forward    every value
+  --stage backward   every value and gradient (the default)
+  --stage STEP       the state after that many steps of the trace, that step highlighted
+  --scale S          pixels per canvas unit, more than 0 and at most 16 (PNG only; default 1)"""
 
 
 def export_main(argv: list[str]) -> int:
     if any(arg in ("-h", "--help") for arg in argv):
-        print(USAGE)
+        print(f"usage: {usage('export')}\n{HELP}")
         return 0
     try:
         _export(argv)
-    except ExportError as error:
+    except (ExportError, UsageError) as error:
         print(str(error).splitlines()[0], file=sys.stderr)
         return 2
     return 0
 
 
 def _export(argv: list[str]) -> None:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".svg"):
         raise ExportError(f"{out.name}: pictures are .png or .svg")
+    if args.scale is not None and out.suffix.lower() == ".svg":
+        # An SVG is a drawing, not pixels: a scale would be silently ignored.
+        parser.refuse("argument --scale: only a PNG has pixels to scale; an SVG drawing scales itself")
     if not out.parent.is_dir():
         raise ExportError(f"{out}: the folder {out.parent} does not exist")
-    scale = _scale(args.scale)
+    scale = 1.0 if args.scale is None else args.scale
 
     from engine.document import GraphDocument
     from engine.errors import StudioError
