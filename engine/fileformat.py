@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,12 +276,24 @@ def spec_to_data(spec: GraphSpec) -> dict[str, Any]:
     }
 
 
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)  # the only portable way to read it is to set it
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_json_atomic(path: str | os.PathLike[str], data: Any) -> None:
     """Write beside the target, flush to disk, then replace: a crash never leaves half a file."""
     target = Path(path)
     text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0o600); the saved graph gets the mode any
+        # editor gives it: the existing file's, else what the umask allows.
+        os.chmod(temporary, _mode_for(target))
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.write("\n")
