@@ -5,7 +5,6 @@ anything moves, and announced through plain-Python events the canvas observes.""
 from __future__ import annotations
 
 import dataclasses
-import string
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,6 +42,8 @@ class GraphDocument:
         self.node_removed = Event()
         self.node_moved = Event()
         self.node_changed = Event()
+        self.node_renamed = Event()
+        """(old id, new id): the node kept everything else (attributes, wires, place in order)."""
         self.edge_added = Event()
         self.edge_removed = Event()
         self.graph_changed = Event()
@@ -124,21 +125,33 @@ class GraphDocument:
         return output if output in self.graph else None
 
     def new_node_id(self, op_name: str, reserved: Iterable[str] = ()) -> str:
-        """Inputs get the next free letter (a, b, c, ...); other nodes `mul1`, `mul2`, ..."""
-        taken = set(reserved)
+        """Inputs get `x1`, `x2`, ... (a name the teacher usually types over at once);
+        other nodes their op and a number, `mul1`, `tanh2`. Never a name already shown."""
+        taken = set(reserved) | self._shown_names()
 
         def free(candidate: str) -> bool:
             return candidate not in self.graph and candidate not in taken
 
         if op_name == "input":
-            for letter in string.ascii_lowercase:
-                if free(letter):
-                    return letter
             op_name = "x"
         number = 1
         while not free(f"{op_name}{number}"):
             number += 1
         return f"{op_name}{number}"
+
+    def name_taken(self, name: str, reserved: Iterable[str] = ()) -> bool:
+        """True if `name` is a node's id or the name a card shows (or is reserved)."""
+        return name in self.graph or name in self._shown_names() or name in set(reserved)
+
+    def fresh_name(self, base: str, reserved: Iterable[str] = ()) -> str:
+        """`base` if no node has it as id or shown name, else `base_2`, `base_3`, ..."""
+        reserved = set(reserved)
+        if not self.name_taken(base, reserved):
+            return base
+        number = 2
+        while self.name_taken(f"{base}_{number}", reserved):
+            number += 1
+        return f"{base}_{number}"
 
     # ------------------------------------------------------------------- edits
     def _announce(self, event: Event, *args: Any, structure: bool = True, values: bool = False) -> None:
@@ -251,6 +264,62 @@ class GraphDocument:
         else:
             attrs.pop("label", None)
         self._announce(self.node_changed, node_id)
+
+    def _shown_names(self) -> set[str]:
+        return {attrs["label"] for attrs in self.graph.nodes.values() if attrs.get("label")}
+
+    def check_name(self, node_id: str, name: str) -> str:
+        """The id the node would have after being renamed `name` (its own id when the
+        name is taken as another node's id but not shown on it). Raises EditRefused for an
+        empty name or a name another card already shows."""
+        name = self._checked_name(name, node_id)
+        if name == node_id or name not in self.graph:
+            return name
+        return node_id
+
+    def check_new_name(self, name: str) -> str:
+        """A name for a node about to be added (it becomes the id); raises EditRefused."""
+        name = self._checked_name(name, None)
+        if name in self.graph:
+            raise EditRefused(f"a node already has the id {name}; choose another name")
+        return name
+
+    def _checked_name(self, name: str, node_id: str | None) -> str:
+        name = name.strip()
+        if not name:
+            raise EditRefused("a node needs a name; type one")
+        if any(ch in name for ch in "\n\r\t"):
+            raise EditRefused("a name is one line of text")
+        for other, attrs in self.graph.nodes(data=True):
+            if other != node_id and (attrs.get("label") or other) == name:
+                raise EditRefused(f"another node is already named {name}; each name must be unique, "
+                                  f"so the trace and the results can tell them apart")
+        return name
+
+    def rename_node(self, node_id: str, new_id: str, label: str | None) -> None:
+        """Give a node a new id (or keep it) and a label, as one change: its wires, keys,
+        ports, position, the graph's output and the node order all stay as they were.
+        Undo is the same call with the old id and label."""
+        if node_id not in self.graph:
+            raise EditRefused(f"there is no node '{node_id}'")
+        if new_id != node_id and new_id in self.graph:
+            raise EditRefused(f"a node with the id '{new_id}' already exists")
+        if new_id != node_id:
+            # A copy keeps the node order (and so the file's and the trace's order);
+            # relabelling in place would move the node to the end.
+            graph = nx.relabel_nodes(self.graph, {node_id: new_id}, copy=True)
+            if graph.graph.get("output") == node_id:
+                graph.graph["output"] = new_id
+            self.graph = graph
+        attrs = self.graph.nodes[new_id]
+        if label:
+            attrs["label"] = label
+        else:
+            attrs.pop("label", None)
+        if new_id != node_id:
+            self._announce(self.node_renamed, node_id, new_id)
+        else:
+            self._announce(self.node_changed, node_id)
 
     def set_graph_attr(self, key: str, value: Any) -> None:
         """Graph-level attributes (`name`, `output`); None removes the key."""

@@ -44,11 +44,16 @@ def place_fragment(document: GraphDocument, spec: GraphSpec, offset: tuple[float
     renamed: dict[str, str] = {}
     nodes: list[tuple[str, dict[str, Any]]] = []
     for node_id, attrs in spec.nodes:
-        new_id = node_id
-        if new_id in document or new_id in renamed.values():
-            new_id = document.new_node_id(attrs["op"], reserved=renamed.values())
-        renamed[node_id] = new_id
         placed = dict(attrs)
+        name = attrs.get("label") or node_id
+        new_id = node_id
+        if document.name_taken(node_id, renamed.values()) or document.name_taken(name, renamed.values()):
+            # Two cards must never show one name: the copy of w1 becomes w1_2 (id and label).
+            if attrs.get("label"):
+                new_id = placed["label"] = document.fresh_name(name, reserved=renamed.values())
+            else:
+                new_id = document.new_node_id(attrs["op"], reserved=renamed.values())
+        renamed[node_id] = new_id
         placed["x"] = float(attrs.get("x", 0.0)) + offset[0]
         placed["y"] = float(attrs.get("y", 0.0)) + offset[1]
         nodes.append((new_id, placed))

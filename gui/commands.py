@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from engine.document import GraphDocument
+from engine.errors import EditRefused
 from engine.plan import Edge
 from engine.values import format_value
 
@@ -99,11 +100,47 @@ class RemoveEdgeCommand(DocumentCommand):
         self.document.insert_edge(*self.edge, self.attrs)
 
 
-def add_node_command(document: GraphDocument, op: str, x: float, y: float) -> DocumentCommand:
-    """A new node of `op` at (x, y), with the id it will keep through undo and redo."""
-    node_id = document.new_node_id(op)
-    command = InsertNodeCommand(document, node_id, document.new_node_attrs(op, x, y))
-    command.setText(f"Add {op}")
+def add_node_command(document: GraphDocument, op: str, x: float, y: float, *, name: str | None = None,
+                     value: Any = None, parent: CompoundCommand | None = None) -> InsertNodeCommand:
+    """A new node of `op` at (x, y), with the id it will keep through undo and redo: the
+    name typed for it (checked: raises EditRefused), or a fresh one such as `tanh1`."""
+    label = None
+    if name is not None:
+        node_id = label = document.check_new_name(name)
+    else:
+        node_id = document.new_node_id(op)
+    command = InsertNodeCommand(document, node_id, document.new_node_attrs(op, x, y, label=label, value=value),
+                                parent)
+    command.setText(f"Add {node_id} ({op})" if name is not None else f"Add {op}")
+    return command
+
+
+def add_wired_node_command(document: GraphDocument, op: str, x: float, y: float, anchor: tuple[str, int], *,
+                           name: str | None = None, value: Any = None) -> CompoundCommand:
+    """A new node wired to `anchor` (node id, port; -1 is its output, which then feeds
+    the new node's first input), as one step. Raises EditRefused."""
+    anchor_id, anchor_port = anchor
+    command = CompoundCommand("")
+    node = add_node_command(document, op, x, y, name=name, value=value, parent=command)
+    new_id = node.node_id
+    if anchor_port < 0:
+        if document.registry[op].arity == 0:
+            raise EditRefused(f"{op} has no input port to take the wire from {document.name_of(anchor_id)}")
+        source, target, port = anchor_id, new_id, 0
+    else:
+        if anchor_port >= document.op_of(anchor_id).arity:
+            raise EditRefused(f"{document.name_of(anchor_id)} has no input port {anchor_port}")
+        source, target, port = new_id, anchor_id, anchor_port
+        occupant = document.edge_into(anchor_id, anchor_port)
+        if occupant is not None:
+            RemoveEdgeCommand(document, occupant, command)
+    # A brand-new node has no wires, so this wire can close no cycle.
+    InsertEdgeCommand(document, source, target, 0, {"port": port}, command)
+    port_name = document.registry[op].port_names[port] if anchor_port < 0 else \
+        document.op_of(anchor_id).port_names[port]
+    shown_target = new_id if anchor_port < 0 else document.name_of(anchor_id)
+    shown_source = document.name_of(anchor_id) if anchor_port < 0 else new_id
+    command.setText(f"Add {new_id} ({op}), wired {shown_source} → {shown_target}.{port_name}")
     return command
 
 
@@ -184,17 +221,22 @@ class SetValueCommand(DocumentCommand):
         self.document.set_value(self.node_id, self.old)
 
 
-class SetLabelCommand(DocumentCommand):
-    def __init__(self, document: GraphDocument, node_id: str, label: str) -> None:
-        super().__init__(f"Rename {document.name_of(node_id)} → {label or node_id}")
-        self.document, self.node_id = document, node_id
-        self.old, self.new = document.attrs(node_id).get("label"), label
+class RenameCommand(DocumentCommand):
+    """Rename a node: its id follows the name when the name is free (files, `eval` and
+    messages then use it), else only its label changes. Undo restores both exactly."""
+
+    def __init__(self, document: GraphDocument, node_id: str, name: str) -> None:
+        new_id = document.check_name(node_id, name)
+        super().__init__(f"Rename {document.name_of(node_id)} → {name.strip()}")
+        self.document = document
+        self.old_id, self.old_label = node_id, document.attrs(node_id).get("label")
+        self.new_id, self.new_label = new_id, name.strip()
 
     def redo(self) -> None:
-        self.document.set_label(self.node_id, self.new)
+        self.document.rename_node(self.old_id, self.new_id, self.new_label)
 
     def undo(self) -> None:
-        self.document.set_label(self.node_id, self.old)
+        self.document.rename_node(self.new_id, self.old_id, self.old_label)
 
 
 class SetGraphAttrCommand(DocumentCommand):

@@ -55,14 +55,24 @@ class GraphEditor(QObject):
         return True
 
     # ----------------------------------------------------------------- nodes
-    def add_node(self, op: str, x: float, y: float) -> str | None:
+    def add_node(self, op: str, x: float, y: float, *, name: str | None = None, value_text: str | None = None,
+                 anchor: tuple[str, int] | None = None) -> str | None:
+        """Add a node (named, with a typed value, wired to `anchor` = (node id, port or
+        -1 for its output) when given) as one undo step; returns its id, or None and a
+        message when something typed was refused."""
         try:
-            command = commands.add_node_command(self.document, op, x, y)
+            value = parse_value_text(value_text) if value_text is not None else None
+            if anchor is None:
+                command = commands.add_node_command(self.document, op, x, y, name=name, value=value)
+                node_id = command.node_id
+            else:
+                command = commands.add_wired_node_command(self.document, op, x, y, anchor, name=name, value=value)
+                node_id = command.parts[0].node_id  # type: ignore[attr-defined]
         except StudioError as error:
             self.message.emit(sentence(error))
             return None
         self.push(command)
-        return command.node_id  # type: ignore[attr-defined]
+        return node_id
 
     def delete(self, node_ids: list[str], edges: list[Edge]) -> None:
         if node_ids or edges:
@@ -81,10 +91,21 @@ class GraphEditor(QObject):
             return False
         return self.push(commands.SetValueCommand(self.document, node_id, value))
 
-    def set_label(self, node_id: str, label: str) -> None:
-        label = label.strip()
-        if label != (self.document.attrs(node_id).get("label") or ""):
-            self.push(commands.SetLabelCommand(self.document, node_id, label))
+    def rename(self, node_id: str, name: str) -> str | None:
+        """Rename a node (its id follows when the name is free), as one undo step.
+        Returns the node's id afterwards, or None when the name was refused."""
+        name = name.strip()
+        if name == self.document.name_of(node_id):
+            return node_id  # unchanged: no history entry
+        try:
+            command = commands.RenameCommand(self.document, node_id, name)
+        except StudioError as error:
+            self.message.emit(f"{self.document.name_of(node_id)} keeps its name: {sentence(error)}")
+            return None
+        self.push(command)
+        return command.new_id
+
+    set_label = rename
 
     def set_output(self, node_id: str | None) -> None:
         if node_id != self.document.graph.graph.get("output"):

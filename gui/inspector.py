@@ -44,7 +44,7 @@ class Inspector(QWidget):
         self.heading.setFont(theme.font(11, bold=True))
         self.heading.setWordWrap(True)
         self.label_edit = QLineEdit()
-        self.label_edit.setPlaceholderText("shown on the card")
+        self.label_edit.setPlaceholderText("the node's name: on the card, in files and results")
         self.op_text = QLabel()
         self.op_text.setWordWrap(True)
         self.value_edit = QLineEdit()
@@ -66,7 +66,7 @@ class Inspector(QWidget):
 
         # Editable fields first, so they stay put whatever the description's length.
         self.form = QFormLayout()
-        self.form.addRow("Label", self.label_edit)
+        self.form.addRow("Name", self.label_edit)
         self.form.addRow("Set value", self.value_edit)
         self.form.addRow("", self.value_error)
         self.form.addRow("Value", self.current_value)
@@ -85,6 +85,7 @@ class Inspector(QWidget):
         scene.selectionChanged.connect(self._follow_selection)
         presenter.evaluated.connect(lambda _evaluation: self.refresh())
         editor.document.node_changed.subscribe(self._on_node_changed)
+        editor.document.node_renamed.subscribe(self._on_node_renamed)
         editor.document.node_removed.subscribe(self._on_node_removed)
         editor.document.reset.subscribe(self._follow_selection)
         self._follow_selection()
@@ -103,6 +104,11 @@ class Inspector(QWidget):
 
     def _on_node_changed(self, node_id: str) -> None:
         if node_id == self.node_id:
+            self.refresh()
+
+    def _on_node_renamed(self, old_id: str, new_id: str) -> None:
+        if old_id == self.node_id:
+            self.node_id = new_id
             self.refresh()
 
     def _on_node_removed(self, node_id: str) -> None:
@@ -126,9 +132,11 @@ class Inspector(QWidget):
             self.problem.clear()
             return
         op = self.document.op_of(node_id)
-        self.heading.setText(f"{self.document.name_of(node_id)}   ({node_id})")
+        name = self.document.name_of(node_id)
+        # The id is worth showing only when it differs from the name (a file's own ids).
+        self.heading.setText(name if name == node_id else f"{name}   (id {node_id})")
         if not self.label_edit.hasFocus():
-            self.label_edit.setText(self.document.attrs(node_id).get("label", ""))
+            self.label_edit.setText(name)
         self.op_text.setText(op.tooltip())
         self.value_edit.setEnabled(op.is_leaf)
         if not op.is_leaf:
@@ -163,8 +171,10 @@ class Inspector(QWidget):
         return "none: the output does not depend on it"
 
     def _commit_label(self) -> None:
-        if self.node_id is not None and self.node_id in self.document:
-            self.editor.set_label(self.node_id, self.label_edit.text())
+        node_id = self.node_id
+        if node_id is not None and node_id in self.document and self.editor.rename(
+                node_id, self.label_edit.text()) is None:
+            self.label_edit.setText(self.document.name_of(node_id))  # refused: the message says why
 
     def _commit_value(self) -> None:
         if self.node_id is None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QUndoView
 from engine.document import GraphDocument
 from engine.values import format_value
 from gui.animation.actions import AnimationActions
+from gui.canvas.inline_edit import InlineEditor
 from gui.canvas.scene import GraphScene
 from gui.canvas.view import GraphView
 from gui.context_menu import ContextMenus
@@ -19,7 +20,7 @@ from gui.file_controller import FileController
 from gui.inspector import Inspector
 from gui.palette import OpPalette
 from gui.presenter import CanvasPresenter
-from gui.quick_add import QuickAddPopup
+from gui.quick_add import Choice, QuickAddPopup
 
 MESSAGE_MS = 6000
 HINT = ("Drag an operation onto the canvas (or press Tab), then drag from an output port to an input "
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
         self.history_dock = self._dock("history", "History", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.quick_add = QuickAddPopup(parent=self)
-        self._quick_add_at = QPointF()
+        self.inline_edit = InlineEditor(self.view, self.editor)
         self.output_status = QLabel()
         self.statusBar().addPermanentWidget(self.output_status)
         self.zoom_status = QLabel()
@@ -87,7 +88,6 @@ class MainWindow(QMainWindow):
         view.opDropped.connect(self._add_op_at)
         view.quickAddRequested.connect(self.open_quick_add)
         view.zoomChanged.connect(lambda zoom: self.zoom_status.setText(f"{zoom * 100:.0f}%"))
-        self.quick_add.opChosen.connect(lambda op: self._add_op_at(op, self._quick_add_at))
         self.palette.opActivated.connect(lambda op: self._add_op_at(op, view.cursor_scene_position()))
         self.presenter.evaluated.connect(lambda _evaluation: self._update_output_status())
         view.zoomChanged.emit(view.zoom())
@@ -97,14 +97,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, MESSAGE_MS)
 
     def _add_op_at(self, op: str, position: QPointF) -> None:
-        node_id = self.editor.add_node(op, position.x(), position.y())
-        if node_id is not None:
-            self.scene.select_nodes([node_id])
-            self.view.setFocus()
+        self.add_choice(Choice(op), position)
+
+    def add_choice(self, choice: Choice, position: QPointF, anchor: tuple[str, int] | None = None) -> str | None:
+        """Add what the palette or the quick list chose; None, or why it was refused."""
+        node_id = self.editor.add_node(choice.op, position.x(), position.y(), name=choice.name,
+                                       value_text=choice.value_text, anchor=anchor)
+        if node_id is None:
+            return self.editor.last_message
+        self.scene.select_nodes([node_id])
+        self.view.setFocus()
+        if choice.name is None and self.document.op_of(node_id).is_leaf:
+            # A new input starts with its name open (drop, x1, Tab, 2, Enter); a constant with its value.
+            self.inline_edit.open(node_id, "name" if choice.op == "input" else "value")
+        return None
 
     def open_quick_add(self, scene_position: QPointF, global_position: QPoint) -> None:
-        self._quick_add_at = scene_position
-        self.quick_add.open_at(global_position)
+        self.quick_add.open_at(global_position, on_choose=lambda choice: self.add_choice(choice, scene_position))
 
     def _update_output_status(self) -> None:
         evaluation = self.presenter.evaluation
@@ -112,7 +121,9 @@ class MainWindow(QMainWindow):
             self.output_status.setText(f"⚠ {evaluation.output_problem}")
         else:
             value = format_value(evaluation.value(evaluation.output))  # type: ignore[arg-type]
-            self.output_status.setText(f"output {evaluation.output} = {value}")
+            output = evaluation.output
+            name = self.document.name_of(output) if output in self.document else output
+            self.output_status.setText(f"output {name} = {value}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.close_requested():  # unsaved changes, and the person chose Cancel

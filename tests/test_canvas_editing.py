@@ -300,12 +300,13 @@ def test_inspector_renames_and_sets_the_output(window):
     window.scene.select_nodes(["s"])
     window.inspector.label_edit.setText("sum")
     window.inspector.label_edit.editingFinished.emit()
-    assert window.document.name_of("s") == "sum"
-    assert window.scene.node_items["s"].name == "sum"
+    # The name was free, so the id follows it: files and results say "sum" too.
+    assert "s" not in window.document and window.document.name_of("sum") == "sum"
+    assert window.scene.node_items["sum"].name == "sum"
     window.inspector.output_box.click()
-    assert window.document.graph.graph["output"] == "s"
+    assert window.document.graph.graph["output"] == "sum"
     window.presenter.refresh()
-    assert window.scene.node_items["s"].look.output
+    assert window.scene.node_items["sum"].look.output
     assert window.scene.node_items["a"].look.grad == ""
 
 
@@ -343,9 +344,10 @@ def test_double_click_an_input_card_to_type_its_value(window, start):
     QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                       viewport_point(window, window.scene.node_items["b"].scenePos()))
     assert window.scene.selected_node_ids() == ["b"]
-    assert window.inspector.value_edit.hasFocus()
-    QTest.keyClicks(window.inspector.value_edit, "-2")
-    QTest.keyClick(window.inspector.value_edit, Qt.Key.Key_Return)
+    line = window.inline_edit.line  # the value is edited in place, on the card
+    assert line.isVisible() and line.hasFocus() and window.inline_edit.field == "value"
+    QTest.keyClicks(line, "-2")
+    QTest.keyClick(line, Qt.Key.Key_Return)
     assert float(window.document.value_of("b")) == -2.0
     window.editor.undo_stack.undo()
     assert snapshot(window.document) == start
@@ -362,7 +364,8 @@ def test_double_click_on_empty_canvas_opens_the_quick_add_list(window):
 def test_context_menus_offer_the_node_and_canvas_actions(window):
     node_menu = window.context_menus.build("a", QPointF())
     node_texts = [action.text() for action in node_menu.actions()]
-    assert "Edit Value…" in node_texts and "&Delete" in node_texts and "Use as &Output" in node_texts
+    assert "Edit Value of a…" in node_texts and "Rename a…" in node_texts
+    assert "&Delete" in node_texts and "Use as &Output" in node_texts
     canvas_menu = window.context_menus.build(None, QPointF(10, 10))
     assert "Add Node Here…" in [action.text() for action in canvas_menu.actions()]
 
@@ -406,5 +409,5 @@ def test_hovering_a_card_says_what_it_is_in_the_status_bar(window):
     window.scene.hoverText.connect(hovered.append)
     QTest.mouseMove(window.view.viewport(), viewport_point(window, window.scene.node_items["s"].scenePos()))
     assert hovered and hovered[-1].startswith("s (add") and "value -1.7" in hovered[-1]
-    assert "∂/∂a = 1" in window.scene.node_items["s"].toolTip()
+    assert "∂(a + b)/∂a = 1" in window.scene.node_items["s"].toolTip()
     assert window.statusBar().currentMessage() == hovered[-1]

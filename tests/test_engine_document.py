@@ -11,7 +11,7 @@ import pytest
 from engine.document import GraphDocument
 from engine.errors import BadValue, EditRefused
 
-EVENTS = ["node_added", "node_removed", "node_moved", "node_changed", "edge_added", "edge_removed",
+EVENTS = ["node_added", "node_removed", "node_moved", "node_changed", "node_renamed", "edge_added", "edge_removed",
           "graph_changed", "reset", "changed"]
 
 
@@ -35,17 +35,17 @@ def chain() -> GraphDocument:
     return document
 
 
-def test_add_node_announces_and_gives_inputs_letters() -> None:
+def test_add_node_announces_and_gives_readable_ids() -> None:
     document = GraphDocument()
     log = record(document)
     first = document.add_node("input", 10, 20)
     second = document.add_node("input")
     added = document.add_node("add", 1.5, 2.5)
-    assert (first, second, added) == ("a", "b", "add1")
-    assert document.value_of("a") == 1.0 and isinstance(document.value_of("a"), np.float64)
+    assert (first, second, added) == ("x1", "x2", "add1")
+    assert document.value_of("x1") == 1.0 and isinstance(document.value_of("x1"), np.float64)
     assert document.position("add1") == (1.5, 2.5)
     assert "value" not in document.attrs("add1")
-    assert log == [("node_added", "a"), ("changed",), ("node_added", "b"), ("changed",),
+    assert log == [("node_added", "x1"), ("changed",), ("node_added", "x2"), ("changed",),
                    ("node_added", "add1"), ("changed",)]
 
 
@@ -198,4 +198,4 @@ def test_a_callback_may_unsubscribe_itself() -> None:
     document.node_added.subscribe(once)
     document.add_node("input")
     document.add_node("input")
-    assert calls == ["a"]
+    assert calls == ["x1"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 RADIUS = 5.5
 HIT_RADIUS = 10.0
+REFUSED_FILL = QColor("#d5d8dc")
 
 
 class PortItem(QGraphicsItem):
@@ -27,7 +28,8 @@ class PortItem(QGraphicsItem):
         self.name = name
         self.connected = False
         self.drop_state = ""
-        """During a wire drag: "valid", "target" (under the mouse) or "" (not a target)."""
+        """During a wire drag: "valid", "target" (under the mouse), "refused" (it would
+        close a cycle or feed the node itself) or "" (not a target)."""
         self._hovered = False
         self.setAcceptHoverEvents(True)
         # The card paints its ports (into its cache); this item is the hit area and state.
@@ -59,6 +61,9 @@ class PortItem(QGraphicsItem):
         fill = theme.PORT_BORDER if self.connected else theme.PORT
         border = theme.PORT_BORDER
         centre = self.pos()
+        if not presenting and self.drop_state == "refused":
+            self._draw_refused(painter, centre)
+            return
         if not presenting and self.drop_state:
             border = theme.PORT_VALID
             fill = theme.PORT_VALID if self.drop_state == "target" else theme.PORT
@@ -74,6 +79,17 @@ class PortItem(QGraphicsItem):
         painter.setPen(QPen(border, 1.6))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(centre, radius, radius)
+
+    @staticmethod
+    def _draw_refused(painter: QPainter, centre) -> None:
+        """Grey, with a red ring and a cross: plainly not a place to drop the wire."""
+        painter.setPen(QPen(theme.FAILED, 1.6))
+        painter.setBrush(QBrush(REFUSED_FILL))
+        painter.drawEllipse(centre, RADIUS + 1.0, RADIUS + 1.0)
+        arm = RADIUS * 0.55
+        painter.setPen(QPen(theme.FAILED, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawLine(centre + QPointF(-arm, -arm), centre + QPointF(arm, arm))
+        painter.drawLine(centre + QPointF(-arm, arm), centre + QPointF(arm, -arm))
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hovered = True

@@ -23,6 +23,7 @@ from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Tr
 from engine.values import format_value, format_value_full, has_non_finite
 from gui import theme
 from gui.canvas.edge_item import EdgeItem
+from gui.canvas.inline_edit import field_at
 from gui.canvas.looks import EdgeLook, NodeLook
 from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import HIT_RADIUS, PortItem
@@ -50,8 +51,11 @@ class GraphScene(QGraphicsScene):
     """A WireIntent with something to connect or disconnect."""
     nodesMoved = Signal(object)
     """{node id: ((x0, y0), (x1, y1))} after a drag."""
-    nodeActivated = Signal(str)
-    """A card was double-clicked (edit its value or label)."""
+    nodeActivated = Signal(str, str)
+    """A card was double-clicked: (node id, "name" or "value"), the field under the mouse."""
+    wireDropped = Signal(object, QPointF, QPoint)
+    """A new wire let go on empty canvas: ((node id, port; -1 its output), scene position,
+    global position), to offer the ops that can take it there."""
     contextMenuRequested = Signal(object, QPointF, QPoint)
     """(node id or None, scene position, global position) for a right-click."""
 
@@ -76,6 +80,7 @@ class GraphScene(QGraphicsScene):
             (document.node_removed, self._on_node_removed),
             (document.node_moved, self._on_node_moved),
             (document.node_changed, self._on_node_changed),
+            (document.node_renamed, self._on_node_renamed),
             (document.edge_added, self._on_edge_added),
             (document.edge_removed, self._on_edge_removed),
             (document.reset, self.rebuild),
@@ -165,6 +170,20 @@ class GraphScene(QGraphicsScene):
 
     def _on_node_changed(self, node_id: str) -> None:
         self.node_items[node_id].set_name(self.document.name_of(node_id))
+
+    def _on_node_renamed(self, old_id: str, new_id: str) -> None:
+        """Re-key the card and its wires in place: the same items stay (selected,
+        hovered, under the mouse), only the ids they carry change."""
+        self.cancel_wire()
+        item = self.node_items.pop(old_id)
+        item.node_id = new_id
+        self.node_items[new_id] = item
+        for edge_item in item.edges:
+            old_edge = edge_item.edge
+            source, target, key = old_edge
+            edge_item.edge = (new_id if source == old_id else source, new_id if target == old_id else target, key)
+            self.edge_items[edge_item.edge] = self.edge_items.pop(old_edge)
+        item.set_name(self.document.name_of(new_id))
 
     def _on_edge_added(self, edge: Edge) -> None:
         self.cancel_wire()
@@ -316,6 +335,8 @@ class GraphScene(QGraphicsScene):
             intent: WireIntent = wire.finish(event.scenePos())
             if intent.message:
                 self.message.emit(intent.message)
+            elif intent.loose is not None:
+                self.wireDropped.emit(intent.loose, event.scenePos(), event.screenPos())
             elif intent.connect is not None or intent.disconnect is not None:
                 self.connectRequested.emit(intent)
             event.accept()
@@ -334,7 +355,7 @@ class GraphScene(QGraphicsScene):
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         item = self._node_at(event.scenePos())
         if item is not None and event.button() == Qt.MouseButton.LeftButton:
-            self.nodeActivated.emit(item.node_id)
+            self.nodeActivated.emit(item.node_id, field_at(item, item.mapFromScene(event.scenePos())))
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

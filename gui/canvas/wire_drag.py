@@ -16,6 +16,7 @@ from engine.errors import EditRefused
 from engine.plan import Edge
 from gui import theme
 from gui.canvas.edge_item import wire_path
+from gui.canvas.node_item import HEADER, WIDTH, card_height
 from gui.canvas.port_item import PortItem
 
 if TYPE_CHECKING:
@@ -29,6 +30,20 @@ class WireIntent:
     connect: tuple[str, str, int] | None = None
     disconnect: Edge | None = None
     message: str = ""
+    loose: tuple[str, int] | None = None
+    """Dropped on empty canvas: (node id, port; -1 its output) to wire a new node to."""
+
+
+def new_node_centre(arity: int, drop: QPointF, takes_wire: bool) -> QPointF:
+    """Where a card of an op with `arity` inputs goes so that the wire dropped at `drop`
+    meets its first input (`takes_wire`) or its output, as if dropped on that port."""
+    height = card_height(arity)
+    body_top = -height / 2 + HEADER
+    if takes_wire:
+        port = QPointF(-WIDTH / 2, body_top + (height - HEADER) / max(1, arity) * 0.5)
+    else:
+        port = QPointF(WIDTH / 2, body_top + (height - HEADER) / 2)
+    return drop - port
 
 
 class WireDrag:
@@ -49,11 +64,16 @@ class WireDrag:
         if self.wants_input:
             excluded = nx.ancestors(document.graph, node_id) | {node_id}
             self.valid = [p for nid, item in scene.node_items.items() if nid not in excluded for p in item.inputs]
+            # Ports that would close a cycle (or wire a node to itself) look refused.
+            self.refused = [p for nid in excluded for p in scene.node_items[nid].inputs]
         else:
             excluded = nx.descendants(document.graph, node_id) | {node_id}
             self.valid = [item.output for nid, item in scene.node_items.items() if nid not in excluded]
+            self.refused = [scene.node_items[nid].output for nid in excluded]
         for valid_port in self.valid:
             valid_port.set_drop_state("valid")
+        for refused_port in self.refused:
+            refused_port.set_drop_state("refused")
         self._valid_set = set(self.valid)
         self.live = QGraphicsPathItem()
         self.live.setPen(QPen(theme.WIRE_LIVE, 2.2, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap))
@@ -81,7 +101,7 @@ class WireDrag:
         if port is None:
             if self.detached is not None:
                 return WireIntent(disconnect=self.detached)
-            return WireIntent()
+            return WireIntent(loose=(self.anchor.node.node_id, self.anchor.index))
         if port in self._valid_set:
             if self.wants_input:
                 wanted = (self.anchor.node.node_id, port.node.node_id, port.index)
@@ -111,7 +131,7 @@ class WireDrag:
         self._clear()
 
     def _clear(self) -> None:
-        for valid_port in self.valid:
+        for valid_port in (*self.valid, *self.refused):
             valid_port.set_drop_state("")
         if self.detached is not None and self.detached in self.scene.edge_items:
             self.scene.edge_items[self.detached].setVisible(not self.scene.overview)
