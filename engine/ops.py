@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.notation import factor, fill
 from engine.values import Value
 
 LocalFn = Callable[[tuple[Value, ...], Value], Value]
@@ -44,6 +45,10 @@ def _indicator(condition: Any) -> Value:
     return ONE if condition else ZERO
 
 
+TIMES_TEXT = "{grad} · {derivative}"
+"""The chain rule of an elementwise port: upstream gradient times local derivative."""
+
+
 @dataclass(frozen=True)
 class PortSpec:
     """One input of an op and how the gradient flows back through it."""
@@ -52,7 +57,11 @@ class PortSpec:
     derivative: str
     local: LocalFn
     chain: ChainFn = _times
-    chain_text: str = "{grad} · {derivative}"
+    chain_text: str = TIMES_TEXT
+    """The Wengert row's chain rule; add and sub shorten `v̄ · 1` to `v̄`."""
+    elementwise: bool = True
+    """The contribution is `upstream · local`, entry by entry (broadcasting). Matmul's is
+    not: its chain-rule text is `chain_text` everywhere, never a `·`."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class Op:
     forward: Callable[..., Value] | None
     ports: tuple[PortSpec, ...] = ()
     out_text: str = ""
+    """How the output reads in `derivative_text`; by default the forward text (`tanh(x)`)."""
     gets_gradient: bool = True
     port_names: tuple[str, ...] = field(init=False)
     arity: int = field(init=False)
@@ -81,10 +91,16 @@ class Op:
         return self.forward is None
 
     def derivative_text(self, port: int) -> str:
-        """The local derivative in the op's own terms, e.g. `∂/∂a = b`."""
+        """The local derivative in the op's own terms: `∂(a × b)/∂a = b`,
+        `∂tanh(x)/∂x = 1 − tanh(x)²`; matmul's as the gradient it passes back,
+        `∂L/∂a = ∂L/∂(a @ b) @ bᵀ` for any output L."""
         names = {name: name for name in self.port_names}
-        names["out"] = self.out_text or self.symbol
-        return f"∂/∂{self.port_names[port]} = {self.ports[port].derivative.format(**names)}"
+        out = self.out_text or fill(self.forward_text, names)
+        spec, wrt = self.ports[port], self.port_names[port]
+        if not spec.elementwise:
+            return f"∂L/∂{wrt} = {fill(spec.chain_text, names, grad=f'∂L/∂{factor(out)}')}"
+        names["out"] = out
+        return f"∂{factor(out)}/∂{wrt} = {fill(spec.derivative, names, wrap=factor)}"
 
     def tooltip(self) -> str:
         lines = [f"{self.name}: {self.summary}"]
@@ -182,7 +198,7 @@ def _pow_local_exponent(args: tuple[Value, ...], out: Value) -> Value:
 _binary("pow", "^", ARITHMETIC, "base ^ exponent", "{base}^{exponent}", np.power,
         PortSpec("base", "{exponent}·{base}^({exponent}−1)",
                  lambda args, out: args[1] * np.power(args[0], args[1] - 1.0)),
-        PortSpec("exponent", "{out}·ln {base}", _pow_local_exponent), out_text="base^exponent")
+        PortSpec("exponent", "{out}·ln {base}", _pow_local_exponent))
 _unary("neg", "−x", "−x", "−{x}", operator.neg, "−1", lambda args, out: MINUS_ONE, _negated,
        group=ARITHMETIC)
 _unary("square", "x²", "x²", "{x}²", lambda x: x * x, "2·{x}", lambda args, out: 2.0 * args[0],
@@ -195,7 +211,7 @@ _unary("log", "log", "ln x (natural logarithm)", "log({x})", np.log, "1/{x}",
 _unary("sin", "sin", "sin x", "sin({x})", np.sin, "cos({x})", lambda args, out: np.cos(args[0]))
 _unary("cos", "cos", "cos x", "cos({x})", np.cos, "−sin({x})", lambda args, out: -np.sin(args[0]))
 _unary("tanh", "tanh", "tanh x", "tanh({x})", np.tanh, "1 − {out}²",
-       lambda args, out: 1.0 - out * out, out_text="tanh")
+       lambda args, out: 1.0 - out * out)
 
 
 def _sigmoid(x: Value) -> Value:
@@ -203,7 +219,7 @@ def _sigmoid(x: Value) -> Value:
 
 
 _unary("sigmoid", "σ", "1 / (1 + e⁻ˣ)", "σ({x})", _sigmoid, "{out}·(1 − {out})",
-       lambda args, out: out * (1.0 - out), out_text="σ")
+       lambda args, out: out * (1.0 - out))
 def _relu(x: Value) -> Value:
     if isinstance(x, np.ndarray):
         return np.maximum(x, 0.0)
@@ -260,10 +276,10 @@ def _matmul_grads(a: Value, b: Value, upstream: Value) -> tuple[Value, Value]:
 _binary("matmul", "@", LINEAR_ALGEBRA, "the matrix product a @ b", "{a} @ {b}", np.matmul,
         PortSpec("a", "{b}ᵀ", lambda args, out: args[1],
                  lambda local, g, args, out: _matmul_grads(args[0], args[1], g)[0],
-                 "{grad} @ {b}ᵀ"),
+                 "{grad} @ {b}ᵀ", elementwise=False),
         PortSpec("b", "{a}ᵀ", lambda args, out: args[0],
                  lambda local, g, args, out: _matmul_grads(args[0], args[1], g)[1],
-                 "{a}ᵀ @ {grad}"))
+                 "{a}ᵀ @ {grad}", elementwise=False))
 
 
 def _mse(prediction: Value, target: Value) -> Value:

@@ -7,169 +7,50 @@ into what the canvas shows at that moment.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.ops import Op
 from engine.plan import Edge
-from engine.values import Value, format_value, is_array
+from engine.steps import (
+    BACKWARD,
+    FORWARD,
+    AccumulateStep,
+    BackwardStep,
+    ForwardStep,
+    SeedStep,
+    Step,
+    sum_text,
+)
+from engine.values import Value, format_value
 
 if TYPE_CHECKING:
     from engine.evaluate import Evaluation
 
-_SIMPLE_NAME = re.compile(r"[\w.̄′']+")
-
-FORWARD = "forward"
-BACKWARD = "backward"
+__all__ = ["BACKWARD", "FORWARD", "AccumulateStep", "BackwardStep", "EdgeLabels", "ForwardStep", "SeedStep",
+           "Step", "Trace", "TraceState", "build_trace", "final_state"]
 
 
-def _v(number: int) -> str:
-    return f"v{number}"
+class EdgeLabels(Mapping[Edge, str]):
+    """Each wire's chain-rule label, written when it is read: a replay passes thousands
+    of wires and the canvas shows the label of one."""
 
+    def __init__(self, steps: dict[Edge, BackwardStep] | None = None) -> None:
+        self.steps: dict[Edge, BackwardStep] = steps or {}
 
-def _vbar(number: int) -> str:
-    return f"v̄{number}"
+    def __getitem__(self, edge: Edge) -> str:
+        return self.steps[edge].label()
 
+    def __iter__(self) -> Iterator[Edge]:
+        return iter(self.steps)
 
-def _term(name: str) -> str:
-    """A name as a term in a formula: `x1*w1` reads as `(x1*w1)` inside `∂/∂…` or `1/…`."""
-    return name if _SIMPLE_NAME.fullmatch(name) else f"({name})"
+    def __len__(self) -> int:
+        return len(self.steps)
 
-
-def _fill(template: str, op: Op, names: tuple[str, ...], out: str, grad: str = "") -> str:
-    mapping = {port: _term(name) for port, name in zip(op.port_names, names)}
-    mapping["out"] = _term(out)
-    mapping["grad"] = grad
-    return template.format(**mapping)
-
-
-@dataclass(frozen=True)
-class ForwardStep:
-    """A node computes its value from the values arriving on its input wires."""
-
-    node: str
-    name: str
-    number: int
-    op: Op
-    in_edges: tuple[Edge, ...]
-    source_names: tuple[str, ...]
-    source_numbers: tuple[int, ...]
-    inputs: tuple[Value, ...]
-    value: Value
-    phase: str = field(default=FORWARD, init=False)
-
-    def text(self) -> str:
-        """Wengert form: `v4 = v1 × v3 = -3.74`."""
-        if self.op.is_leaf:
-            return f"{_v(self.number)} = {self.name} = {format_value(self.value)}"
-        formula = _fill(self.op.forward_text, self.op, tuple(map(_v, self.source_numbers)), _v(self.number))
-        return f"{_v(self.number)} = {formula} = {format_value(self.value)}"
-
-    def label(self) -> str:
-        """With names: `d = a × s = -3.74`."""
-        if self.op.is_leaf:
-            return f"{self.name} = {format_value(self.value)}"
-        formula = _fill(self.op.forward_text, self.op, self.source_names, self.name)
-        return f"{self.name} = {formula} = {format_value(self.value)}"
-
-
-@dataclass(frozen=True)
-class SeedStep:
-    """Backward starts: the output's gradient is ones of its shape."""
-
-    node: str
-    name: str
-    number: int
-    value: Value
-    phase: str = field(default=BACKWARD, init=False)
-
-    def text(self) -> str:
-        ones = "ones" if is_array(self.value) else "1"
-        return f"{_vbar(self.number)} = {ones}  (seed: ∂{_term(self.name)}/∂{_term(self.name)})"
-
-    def label(self) -> str:
-        return f"∂{_term(self.name)}/∂{_term(self.name)} = {format_value(self.value)}"
-
-
-@dataclass(frozen=True)
-class BackwardStep:
-    """One wire carries a gradient back: local derivative · upstream = contribution."""
-
-    edge: Edge
-    source: str
-    target: str
-    source_name: str
-    target_name: str
-    source_number: int
-    target_number: int
-    port: int
-    op: Op
-    operand_names: tuple[str, ...]
-    operand_numbers: tuple[int, ...]
-    local: Value
-    upstream: Value
-    contribution: Value
-    accumulated: Value
-    arrival: int
-    """1 for the first contribution to reach the source, 2 for the second, ..."""
-    arrivals: int
-    """How many contributions reach the source in all (more than 1 at fan-out)."""
-    phase: str = field(default=BACKWARD, init=False)
-
-    def derivative(self) -> str:
-        """`∂d/∂s = a`: the local derivative named after the nodes."""
-        spec = self.op.ports[self.port]
-        body = _fill(spec.derivative, self.op, self.operand_names, self.target_name)
-        return f"∂{_term(self.target_name)}/∂{_term(self.source_name)} = {body}"
-
-    def text(self) -> str:
-        """Wengert form: `v̄1 += v̄4 · v3 = -1.7`."""
-        spec = self.op.ports[self.port]
-        operands = tuple(map(_v, self.operand_numbers))
-        derivative = _fill(spec.derivative, self.op, operands, _v(self.target_number))
-        chain = spec.chain_text.format(
-            grad=_vbar(self.target_number), derivative=derivative,
-            **dict(zip(self.op.port_names, operands)))
-        text = f"{_vbar(self.source_number)} += {chain} = {format_value(self.contribution)}"
-        if self.arrival > 1:
-            text += f"  (v̄{self.source_number} now {format_value(self.accumulated)})"
-        return text
-
-    def label(self) -> str:
-        """The chain-rule step for the wire: `∂d/∂s = a = 2.2 · 1 = 2.2`. An array shows
-        its shape and first entry only (three of them make the label too wide for a wire)."""
-        local, upstream, contribution = (format_value(v, preview=1) for v in
-                                         (self.local, self.upstream, self.contribution))
-        return f"{self.derivative()} = {local} · {upstream} = {contribution}"
-
-
-@dataclass(frozen=True)
-class AccumulateStep:
-    """A node that feeds several wires sums the gradients they brought back."""
-
-    node: str
-    name: str
-    number: int
-    edges: tuple[Edge, ...]
-    contributions: tuple[Value, ...]
-    total: Value
-    output_name: str = "L"
-    """The name of what is differentiated (the output), for `∂o/∂x = …`."""
-    phase: str = field(default=BACKWARD, init=False)
-
-    def text(self) -> str:
-        parts = " + ".join(format_value(c) for c in self.contributions)
-        return f"{_vbar(self.number)} = {parts} = {format_value(self.total)}"
-
-    def label(self) -> str:
-        parts = " + ".join(format_value(c) for c in self.contributions)
-        return f"∂{_term(self.output_name)}/∂{_term(self.name)} = {parts} = {format_value(self.total)}"
-
-
-Step = ForwardStep | SeedStep | BackwardStep | AccumulateStep
+    def copy(self) -> EdgeLabels:
+        return EdgeLabels(dict(self.steps))
 
 
 @dataclass
@@ -180,14 +61,14 @@ class TraceState:
     node_grads: dict[str, Value] = field(default_factory=dict)
     edge_values: dict[Edge, Value] = field(default_factory=dict)
     edge_grads: dict[Edge, Value] = field(default_factory=dict)
-    edge_labels: dict[Edge, str] = field(default_factory=dict)
+    edge_labels: EdgeLabels = field(default_factory=lambda: EdgeLabels())
     node_notes: dict[str, str] = field(default_factory=dict)
     """Short text a card shows under its numbers: `seed = 1`, `+= 2.2`, `= 1 + 2.2`."""
     step: Step | None = None
 
     def copy(self) -> TraceState:
         return TraceState(dict(self.node_values), dict(self.node_grads), dict(self.edge_values),
-                          dict(self.edge_grads), dict(self.edge_labels), dict(self.node_notes), self.step)
+                          dict(self.edge_grads), self.edge_labels.copy(), dict(self.node_notes), self.step)
 
 
 class Trace:
@@ -247,12 +128,12 @@ def _apply(state: TraceState, step: Step) -> None:
     elif isinstance(step, BackwardStep):
         state.node_grads[step.source] = step.accumulated
         state.edge_grads[step.edge] = step.contribution
-        state.edge_labels[step.edge] = step.label()
+        state.edge_labels.steps[step.edge] = step
         if step.arrivals > 1:
             state.node_notes[step.source] = f"+= {format_value(step.contribution)}"
     else:
         state.node_grads[step.node] = step.total
-        state.node_notes[step.node] = "= " + " + ".join(format_value(c) for c in step.contributions)
+        state.node_notes[step.node] = "= " + sum_text(step.contributions)
 
 
 def build_trace(evaluation: Evaluation) -> Trace:
@@ -322,7 +203,8 @@ def _build_trace(evaluation: Evaluation) -> Trace:
                 local=evaluation.edge_locals[i][port],  # type: ignore[index]
                 upstream=evaluation.grads[i],  # type: ignore[arg-type]
                 contribution=contribution, accumulated=running[source],
-                arrival=len(received[source]), arrivals=arrivals[source]))
+                arrival=len(received[source]), arrivals=arrivals[source], output_name=names[out],
+                operands=tuple(values[s] for s in srcs)))  # type: ignore[misc]
     return Trace(steps, forward_count, leaf_values)
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex,
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QListView, QVBoxLayout, QWidget
 
+from engine.notation import term
 from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
 from engine.values import format_value_full
 from gui import theme
@@ -25,7 +26,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 def step_tooltip(step: Step) -> str:
     """The step with names, then every number in full (arrays whole)."""
-    lines = [step.label()]
+    lines = [step.caption()]
     if isinstance(step, ForwardStep):
         for name, value in zip(step.source_names, step.inputs):
             lines.append(f"{name}: {format_value_full(value)}")
@@ -37,8 +38,8 @@ def step_tooltip(step: Step) -> str:
         lines.append(f"upstream gradient: {format_value_full(step.upstream)}")
         lines.append(f"contribution: {format_value_full(step.contribution)}")
         if step.arrivals > 1:
-            lines.append(f"∂/∂{step.source_name} so far ({step.arrival} of {step.arrivals}): "
-                         f"{format_value_full(step.accumulated)}")
+            lines.append(f"∂{term(step.output_name)}/∂{term(step.source_name)} so far "
+                         f"({step.arrival} of {step.arrivals}): {format_value_full(step.accumulated)}")
     elif isinstance(step, AccumulateStep):
         for contribution in step.contributions:
             lines.append(f"+ {format_value_full(contribution)}")

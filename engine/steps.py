@@ -1,0 +1,243 @@
+"""The steps of a trace and how each one reads: the Wengert row (`text`), the label
+beside its node or wire (`label`) and the caption under the canvas (`caption`), all
+written from the op's own templates (engine.ops) through engine.notation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.notation import factor, fill, is_number, number, subscript, summed, term
+from engine.ops import TIMES_TEXT, Op
+from engine.plan import Edge
+from engine.values import Value, format_value, is_array, shape_of
+
+FORWARD = "forward"
+BACKWARD = "backward"
+
+LABEL_PREVIEW = 1
+"""Entries of an array a wire label prints (three make it too wide for a wire); the
+caption and the trace rows print the first three."""
+
+
+def _v(number: int) -> str:
+    return f"v{number}"
+
+
+def _vbar(number: int) -> str:
+    return f"v̄{number}"
+
+
+def sum_text(parts: tuple[Value, ...], preview: int = 3) -> str:
+    """`1 + 3 + (-2)`: the contributions that reach a node at fan-out."""
+    return " + ".join(number(part, preview) for part in parts)
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """A node computes its value from the values arriving on its input wires."""
+
+    node: str
+    name: str
+    number: int
+    op: Op
+    in_edges: tuple[Edge, ...]
+    source_names: tuple[str, ...]
+    source_numbers: tuple[int, ...]
+    inputs: tuple[Value, ...]
+    value: Value
+    phase: str = field(default=FORWARD, init=False)
+
+    def text(self) -> str:
+        """Wengert form: `v4 = v1 × v3 = -3.74`."""
+        if self.op.is_leaf:
+            return f"{_v(self.number)} = {self.name} = {format_value(self.value)}"
+        names = dict(zip(self.op.port_names, map(_v, self.source_numbers)))
+        return f"{_v(self.number)} = {fill(self.op.forward_text, names)} = {format_value(self.value)}"
+
+    def label(self) -> str:
+        """With names: `d = a × s = -3.74`."""
+        if self.op.is_leaf:
+            return f"{self.name} = {format_value(self.value)}"
+        formula = fill(self.op.forward_text, dict(zip(self.op.port_names, self.source_names)))
+        return f"{self.name} = {formula} = {format_value(self.value)}"
+
+    def caption(self) -> str:
+        """The whole step in one line, for a caption under the canvas."""
+        return self.label()
+
+
+@dataclass(frozen=True)
+class SeedStep:
+    """Backward starts: the output's gradient is ones of its shape."""
+
+    node: str
+    name: str
+    number: int
+    value: Value
+    phase: str = field(default=BACKWARD, init=False)
+
+    def text(self) -> str:
+        ones = "ones" if is_array(self.value) else "1"
+        return f"{_vbar(self.number)} = {ones}  (seed: ∂{term(self.name)}/∂{term(self.name)})"
+
+    def label(self) -> str:
+        """`∂o/∂o = 1`."""
+        return f"∂{term(self.name)}/∂{term(self.name)} = {format_value(self.value)}"
+
+    def caption(self) -> str:
+        return self.label()
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One wire carries a gradient back: upstream gradient · local derivative = contribution."""
+
+    edge: Edge
+    source: str
+    target: str
+    source_name: str
+    target_name: str
+    source_number: int
+    target_number: int
+    port: int
+    op: Op
+    operand_names: tuple[str, ...]
+    operand_numbers: tuple[int, ...]
+    local: Value
+    upstream: Value
+    contribution: Value
+    accumulated: Value
+    arrival: int
+    """1 for the first contribution to reach the source, 2 for the second, ..."""
+    arrivals: int
+    """How many contributions reach the source in all (more than 1 at fan-out)."""
+    output_name: str = "L"
+    """The name of what is differentiated (the graph's output), for `∂o/∂x = …`."""
+    operands: tuple[Value, ...] = ()
+    """The values on the target's input ports (matmul's chain rule prints them)."""
+    phase: str = field(default=BACKWARD, init=False)
+
+    @property
+    def assign(self) -> str:
+        """`=` when this is the only gradient the source receives; `+=` at fan-out, where
+        the source's gradient is the running sum of what has arrived so far."""
+        return "+=" if self.arrivals > 1 else "="
+
+    @property
+    def summed(self) -> bool:
+        """True when numpy broadcast the source into the op, so the contribution is the
+        product summed back to the source's shape."""
+        if not self.op.ports[self.port].elementwise:
+            return False
+        try:
+            product = np.broadcast_shapes(shape_of(self.local), shape_of(self.upstream))
+        except ValueError:
+            return False
+        return product != shape_of(self.contribution)
+
+    def _subscripts(self) -> dict[str, int]:
+        """A node in two ports of the op is two variables of its formula: x*x is x₁·x₂."""
+        repeated = {n for n, count in Counter(self.operand_numbers).items() if count > 1}
+        seen: Counter[int] = Counter()
+        subscripts: dict[str, int] = {}
+        for port, n in zip(self.op.port_names, self.operand_numbers):
+            if n in repeated:
+                seen[n] += 1
+                subscripts[port] = seen[n]
+        return subscripts
+
+    def _formula_names(self) -> dict[str, str]:
+        names = dict(zip(self.op.port_names, self.operand_names))
+        names["out"] = self.target_name
+        return names
+
+    def _wrt(self) -> str:
+        """The source as the variable of the local derivative: `x2`, or `x₁` in x*x."""
+        index = self._subscripts().get(self.op.port_names[self.port])
+        return subscript(self.source_name, index) if index else term(self.source_name)
+
+    def derivative(self) -> str:
+        """`∂d/∂a = s`: the local derivative named after the nodes."""
+        spec = self.op.ports[self.port]
+        body = fill(spec.derivative, self._formula_names(), subscripts=self._subscripts())
+        return f"∂{term(self.target_name)}/∂{self._wrt()} = {body}"
+
+    def text(self) -> str:
+        """Wengert form: `v̄1 = v̄4 · v3 = -1.7`, `v̄1 += v̄3 · (1 − v3²) = 2.359` at fan-out."""
+        spec = self.op.ports[self.port]
+        operands = dict(zip(self.op.port_names, map(_v, self.operand_numbers)))
+        operands["out"] = _v(self.target_number)
+        derivative = factor(fill(spec.derivative, operands))
+        chain = fill(spec.chain_text, operands, grad=_vbar(self.target_number), derivative=derivative)
+        if self.summed:
+            chain = summed(chain, self.contribution)
+        text = f"{_vbar(self.source_number)} {self.assign} {chain} = {format_value(self.contribution)}"
+        if self.arrival > 1:
+            text += f"  ({_vbar(self.source_number)} now {format_value(self.accumulated)})"
+        return text
+
+    def equation(self, preview: int = 3) -> str:
+        """The chain rule for the wire as a textbook writes it, with the output's name:
+        `∂o/∂x2 = ∂o/∂(x2*w2) · ∂(x2*w2)/∂x2 = 0.5 · w2 = 0.5 · 1 = 0.5`; matmul in its
+        own form, `∂L/∂W = Xᵀ @ ∂L/∂(X@W) = …`. Arrays print their shape and first
+        `preview` entries."""
+        spec = self.op.ports[self.port]
+        output, target = term(self.output_name), term(self.target_name)
+        upstream_symbol = f"∂{output}/∂{target}"
+        upstream = number(self.upstream, preview)
+        if spec.elementwise:
+            names = self._formula_names()
+            formula = fill(spec.derivative, names, subscripts=self._subscripts())
+            stages = [fill(TIMES_TEXT, names, grad=upstream_symbol, derivative=f"∂{target}/∂{self._wrt()}")]
+            if not is_number(formula):
+                stages.append(f"{upstream} · {factor(formula)}")
+            stages.append(f"{upstream} · {number(self.local, preview)}")
+            if self.summed:
+                stages = [summed(stage, self.contribution) for stage in stages]
+        else:
+            values = {port: number(value, preview) for port, value in zip(self.op.port_names, self.operands)}
+            stages = [fill(spec.chain_text, self._formula_names(), grad=upstream_symbol),
+                      fill(spec.chain_text, values, wrap=factor, grad=factor(upstream))]
+        result = format_value(self.contribution, preview=preview)
+        return f"∂{output}/∂{term(self.source_name)} {self.assign} {' = '.join(stages)} = {result}"
+
+    def label(self) -> str:
+        """The wire's label: the equation, arrays shortened to their first entry."""
+        return self.equation(LABEL_PREVIEW)
+
+    def caption(self) -> str:
+        return self.equation()
+
+
+@dataclass(frozen=True)
+class AccumulateStep:
+    """A node that feeds several wires sums the gradients they brought back."""
+
+    node: str
+    name: str
+    number: int
+    edges: tuple[Edge, ...]
+    contributions: tuple[Value, ...]
+    total: Value
+    output_name: str = "L"
+    """The name of what is differentiated (the output), for `∂o/∂x = …`."""
+    phase: str = field(default=BACKWARD, init=False)
+
+    def text(self) -> str:
+        """`v̄1 = 1 + 3 + 3 = 7`."""
+        return f"{_vbar(self.number)} = {sum_text(self.contributions)} = {format_value(self.total)}"
+
+    def label(self, preview: int = 3) -> str:
+        """`∂f/∂x = 1 + 3 + 3 = 7`: the node's gradient is the sum of what its wires brought."""
+        parts = sum_text(self.contributions, preview)
+        return f"∂{term(self.output_name)}/∂{term(self.name)} = {parts} = {format_value(self.total, preview=preview)}"
+
+    def caption(self) -> str:
+        return self.label()
+
+
+Step = ForwardStep | SeedStep | BackwardStep | AccumulateStep
