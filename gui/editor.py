@@ -4,6 +4,7 @@ one-sentence message and leave the document as it was."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
@@ -25,6 +26,13 @@ def sentence(error: Exception) -> str:
         return "That did not work."
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _same_value(old: object, new: np.float64 | np.ndarray) -> bool:
+    """Equal in shape and in every number, -0.0 and 0.0 told apart (they print differently)."""
+    if old is None or np.shape(old) != np.shape(new):
+        return False
+    return bool(np.array_equal(old, new) and np.array_equal(np.signbit(old), np.signbit(new)))
 
 
 class GraphEditor(QObject):
@@ -89,6 +97,9 @@ class GraphEditor(QObject):
         except StudioError as error:
             self.message.emit(f"{self.document.name_of(node_id)} keeps its value: {sentence(error)}")
             return False
+        self.message.emit("")  # a good entry: an earlier complaint no longer applies
+        if _same_value(self.document.value_of(node_id), value):
+            return True  # Enter on the value it already has: nothing to undo
         return self.push(commands.SetValueCommand(self.document, node_id, value))
 
     def rename(self, node_id: str, name: str) -> str | None:

@@ -28,10 +28,15 @@ PICTURE_FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
 
 
 class ExportActions:
-    def __init__(self, window: MainWindow, menu: QMenu, stem: Callable[[], str]) -> None:
+    def __init__(self, window: MainWindow, menu: QMenu, stem: Callable[[], str],
+                 document_path: Callable[[], Path | None] = lambda: None) -> None:
         self.window = window
         self.stem = stem
         """The file name (without suffix) exports are offered under."""
+        self.document_path = document_path
+        """The file the graph belongs to (None when untitled): exports start beside it."""
+        self._last_export: tuple[Path | None, Path] | None = None
+        """(the graph's file, the folder) of the last export this session."""
         self.export_image = self._action("export_image", "&Export Image…", "Ctrl+E", self.export_picture,
                                          "Save a picture of the canvas as it is now, for slides")
         self.copy_image = self._action("copy_image", "Cop&y Image", "Ctrl+Shift+C", self.copy_picture,
@@ -44,6 +49,17 @@ class ExportActions:
         action = make_action(self.window, name, text, slot, shortcut, tip)
         self.window.addAction(action)
         return action
+
+    def start_folder(self) -> Path:
+        """Where an export dialog opens: beside the graph's file (or wherever this graph
+        was last exported to); for an untitled graph, the folder of the last export."""
+        document_path = self.document_path()
+        if self._last_export is not None and self._last_export[0] == document_path \
+                and self._last_export[1].is_dir():
+            return self._last_export[1]
+        if document_path is not None and document_path.parent.is_dir():
+            return document_path.parent
+        return last_directory(EXPORT_DIRECTORY_KEY)
 
     def stage_text(self) -> str:
         presenter = self.window.presenter
@@ -81,7 +97,7 @@ class ExportActions:
         selection_only = options.selection_only and bool(scene.selected_node_ids())
         if self._too_big(options, selection_only):
             return False
-        suggested = last_directory(EXPORT_DIRECTORY_KEY) / f"{self.stem()}{options.suffix}"
+        suggested = self.start_folder() / f"{self.stem()}{options.suffix}"
         path = choose_save_path(self.window, "Export Image", suggested, PICTURE_FILTERS[options.format],
                                 options.suffix, also_accepted=(".png", ".svg"))
         if path is None:
@@ -113,7 +129,7 @@ class ExportActions:
         presenter = self.window.presenter
         presenter.refresh()  # edits of this very moment are not evaluated yet
         data = self.window.document.to_data(results=presenter.evaluation)
-        suggested = last_directory(EXPORT_DIRECTORY_KEY) / f"{self.stem()}-results.json"
+        suggested = self.start_folder() / f"{self.stem()}-results.json"
         path = choose_save_path(self.window, "Export with Results", suggested, GRAPH_FILTER, ".json")
         if path is None:
             return False
@@ -128,6 +144,7 @@ class ExportActions:
             warn(self.window, f"Cannot write {path.name}: {file_problem(error)}.")
             return False
         remember_directory(path, EXPORT_DIRECTORY_KEY)
+        self._last_export = (self.document_path(), path.parent)
         self.window.show_message(done)
         return True
 

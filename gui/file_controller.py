@@ -126,7 +126,7 @@ class FileController:
         menu.addSeparator()
         menu.addActions([self.save, self.save_as, self.revert])
         menu.addSeparator()
-        self.exports = ExportActions(window, menu, self.suggested_stem)
+        self.exports = ExportActions(window, menu, self.suggested_stem, lambda: self.path)
         menu.addSeparator()
         menu.addAction(self.quit)
         self.refresh_recent_menu()

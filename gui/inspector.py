@@ -182,6 +182,7 @@ class Inspector(QWidget):
         text = self.value_edit.text()
         if self.editor.set_value_text(self.node_id, text):
             self.value_error.clear()
+            self.refresh()  # the value as the app writes it (2.20 → 2.2), even when it did not change
         else:
             self.value_error.setText(self.editor.last_message)
             self.value_edit.selectAll()

@@ -14,8 +14,17 @@ from gui.canvas.inline_edit import InlineEditor
 from gui.canvas.scene import GraphScene
 from gui.canvas.view import GraphView
 from gui.context_menu import ContextMenus
+from gui.dock_layout import (
+    NarrowWindowDocks,
+    add_dock_toggles,
+    arrange_right_docks,
+    limit_dock_widths,
+    protect_canvas,
+    start_widths,
+)
 from gui.edit_actions import EditActions
 from gui.editor import GraphEditor
+from gui.empty_hint import EmptyCanvasHint
 from gui.file_controller import FileController
 from gui.inspector import Inspector
 from gui.palette import OpPalette
@@ -23,8 +32,8 @@ from gui.presenter import CanvasPresenter
 from gui.quick_add import Choice, QuickAddPopup
 
 MESSAGE_MS = 6000
-HINT = ("Drag an operation onto the canvas (or press Tab), then drag from an output port to an input "
-        "port to wire it. Double-click an input to type its value.")
+HINT = "Tab adds an operation; drag from an output port to an input port to wire; double-click a card to edit."
+"""Short enough for the status bar of an 800-pixel-wide window."""
 
 
 class MainWindow(QMainWindow):
@@ -59,8 +68,9 @@ class MainWindow(QMainWindow):
         self.edit_actions = EditActions(self)
         self.context_menus = ContextMenus(self)
         self.animation = AnimationActions(self)
+        self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
+        self._arrange_docks()
         self._connect()
-        self.resize(1400, 900)
         self._update_output_status()
         self.statusBar().showMessage(HINT, MESSAGE_MS * 2)
 
@@ -71,6 +81,21 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def _arrange_docks(self) -> None:
+        """The canvas keeps priority: docks have width limits, the right ones share a
+        column as tabs, the palette steps aside in a narrow window; View toggles each."""
+        docks = [self.palette_dock, self.inspector_dock, self.history_dock, self.animation.trace_dock]
+        limit_dock_widths(docks)
+        arrange_right_docks(self, docks[1:], front=self.inspector_dock)
+        protect_canvas(self.view)
+        self.narrow_docks = NarrowWindowDocks(self, [self.palette_dock])
+        start_widths(self, docks[:2])
+        view_menu = self.menu("&View")
+        view_menu.addSeparator()
+        self.dock_toggles = add_dock_toggles(view_menu, docks)
+        self.empty_hint = EmptyCanvasHint(self.view, self.document)
+        self.layout().activate()  # the minimum size as arranged (Qt keeps an earlier one until shown)
 
     def menu(self, title: str) -> QMenu:
         """The menu of that title, created on first use (feature controllers share menus)."""

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
-STATE_VERSION = 1
-"""Bump when the set of docks or toolbars changes, so an old layout is not forced on a new one."""
+HIDDEN_FOR_ROOM_KEY = "window/hidden_for_room"
+STATE_VERSION = 2
+"""Bump when the set of docks or toolbars changes, so an old layout is not forced on a new one.
+2: the right-hand docks became tabs of one column."""
 
 
 def save_window_state(window: QMainWindow) -> None:
     settings = QSettings()
     settings.setValue(GEOMETRY_KEY, window.saveGeometry())
     settings.setValue(STATE_KEY, window.saveState(STATE_VERSION))
+    # Docks a narrow window put aside are the window's doing, not the person's: remember
+    # them apart, so they come back when the window is wide again, as they would have.
+    narrow_docks = getattr(window, "narrow_docks", None)
+    hidden = [dock.objectName() for dock in narrow_docks.hidden_for_room] if narrow_docks is not None else []
+    settings.setValue(HIDDEN_FOR_ROOM_KEY, hidden)
 
 
 def restore_window_state(window: QMainWindow) -> bool:
@@ -24,8 +31,16 @@ def restore_window_state(window: QMainWindow) -> bool:
     geometry = settings.value(GEOMETRY_KEY)
     state = settings.value(STATE_KEY)
     restored = False
-    if isinstance(geometry, (QByteArray, bytes)):
-        restored = window.restoreGeometry(QByteArray(geometry))
+    # The docks first: they set the window's minimum size, which the geometry must not be held to.
     if isinstance(state, (QByteArray, bytes)):
-        restored = window.restoreState(QByteArray(state), STATE_VERSION) and restored
+        restored = window.restoreState(QByteArray(state), STATE_VERSION)
+        window.layout().activate()  # the minimum size of the docks as restored, not as built
+    if isinstance(geometry, (QByteArray, bytes)):
+        restored = window.restoreGeometry(QByteArray(geometry)) and (restored or state is None)
+    narrow_docks = getattr(window, "narrow_docks", None)
+    if narrow_docks is not None and restored:
+        names = settings.value(HIDDEN_FOR_ROOM_KEY) or []
+        names = [names] if isinstance(names, str) else list(names)
+        put_aside = [dock for dock in window.findChildren(QDockWidget) if dock.objectName() in names]
+        narrow_docks.restore([dock for dock in put_aside if dock.isHidden()])
     return restored
