@@ -48,7 +48,7 @@ class EditActions:
                                   scene.select_all)
         self.add_node = _action(window, "add_node", "Add &Node…", ["Ctrl+K"], view.request_quick_add,
                                 "Search the operations and add one (also Tab, or double-click the canvas)")
-        self.arrange = _action(window, "arrange", "&Arrange", ["Ctrl+L"], editor.arrange,
+        self.arrange = _action(window, "arrange", "&Arrange", ["Ctrl+L"], self._arrange,
                                "Lay the graph out left to right by layers")
         self.set_output = _action(window, "set_output", "Use as &Output", ["Ctrl+Shift+O"], self._set_output,
                                   "Start backward from the selected node")
@@ -84,6 +84,10 @@ class EditActions:
         position = self.window.view.cursor_scene_position()
         pasted = self.window.editor.paste((position.x(), position.y()))
         self.window.scene.select_nodes(pasted)
+
+    def _arrange(self) -> None:
+        self.window.editor.arrange()
+        self.window.view.fit_graph()  # the tidy graph may be larger than the old view
 
     def _set_output(self) -> None:
         chosen = self.window.scene.selected_node_ids()

@@ -200,11 +200,12 @@ class GraphEditor(QObject):
 
     # ---------------------------------------------------------------- layout
     def arrange(self) -> None:
-        """Lay the graph out left to right by topological layers, as one undo step."""
+        """Lay the graph out left to right in layers (port order kept, as few crossings as
+        it can), as one undo step."""
         document = self.document
         if not len(document):
             return
-        positions = layered_positions(document.graph)
+        positions = layered_positions(document.graph, document.registry)
         # Keep the graph roughly where it was on the canvas.
         old = {node_id: document.position(node_id) for node_id in positions}
         shift_x = sum(x for x, _ in old.values()) / len(old) - sum(x for x, _ in positions.values()) / len(old)
