@@ -69,4 +69,4 @@ class ContextMenus:
             centre = new_node_centre(arity, scene_position, takes_wire=port < 0)
             return window.add_choice(choice, centre, anchor)
 
-        window.quick_add.open_at(global_position, ops, heading, on_choose=choose)
+        window.quick_add.open_at(global_position, ops, heading, on_choose=choose, leftward=port >= 0)

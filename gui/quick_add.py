@@ -23,7 +23,7 @@ from gui.palette import OP_ROLE, op_matches
 WIDTH = 340
 HEIGHT = 380
 MIN_HEIGHT = 160
-PLACEHOLDER = "Add an operation…   (x1 = 2 adds an input; n = add names it)"
+PLACEHOLDER = "op name, or x1 = 2, or n = add"
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class QuickAddPopup(QFrame):
         self.registry = registry
         self.search = QLineEdit()
         self.search.setPlaceholderText(PLACEHOLDER)
+        self.search.setToolTip("Type to filter. x1 = 2 adds an input named x1 with the value 2; "
+                               "n = add adds an add node named n.")
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setStyleSheet(f"color: {theme.CARD_MUTED.name()}")
@@ -99,11 +101,13 @@ class QuickAddPopup(QFrame):
         self.resize(WIDTH, HEIGHT)
 
     def open_at(self, global_position: QPoint, ops: Iterable[str] | None = None, heading: str = "",
-                on_choose: Callable[[Choice], str | None] | None = None) -> None:
+                on_choose: Callable[[Choice], str | None] | None = None, leftward: bool = False) -> None:
         """Show the list at a point, kept inside the window; `ops` limits the list (a
         wire dropped on the canvas offers only ops that can take it). `on_choose` gets
         the Choice and returns None when done, or a sentence saying why it was refused
-        (a name in use), which the popup shows while it stays open for a new try."""
+        (a name in use), which the popup shows while it stays open for a new try.
+        `leftward` puts the popup's right edge at the point (the new node goes left of
+        it, so the card the wire came from stays in sight)."""
         self.allowed = set(ops) if ops is not None else None
         self._on_choose = on_choose
         self.heading.setText(heading)
@@ -112,7 +116,8 @@ class QuickAddPopup(QFrame):
         self.error.hide()
         self.search.clear()
         self._filter("")
-        self.setGeometry(fit_rect(QRect(global_position, QSize(WIDTH, HEIGHT)), self._bounds()))
+        corner = global_position - QPoint(WIDTH, 0) if leftward else global_position
+        self.setGeometry(fit_rect(QRect(corner, QSize(WIDTH, HEIGHT)), self._bounds()))
         self.show()
         self.search.setFocus()
 
@@ -135,15 +140,13 @@ class QuickAddPopup(QFrame):
     def _filter(self, text: str) -> None:
         self.error.hide()
         name, rest = parse_entry(text)
-        query = rest
-        if name is not None and self._is_value(rest):
-            query = "input"  # `x1 = 2`: the input it will make is the one shown
+        makes_input = name is not None and self._is_value(rest)  # `x1 = 2`: only the input it makes is shown
         first = None
         for row in range(self.list.count()):
             item = self.list.item(row)
             op_name = item.data(OP_ROLE)
-            hidden = (self.allowed is not None and op_name not in self.allowed) or not op_matches(
-                self.registry[op_name], query)
+            matches = op_name == "input" if makes_input else op_matches(self.registry[op_name], rest)
+            hidden = (self.allowed is not None and op_name not in self.allowed) or not matches
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = item

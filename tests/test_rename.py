@@ -198,3 +198,15 @@ def test_a_rename_during_a_wire_drag_cancels_the_wire(window) -> None:
     assert window.scene._wire is None
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
     assert_scene_mirrors_document(window)
+
+
+def test_a_rename_while_a_step_is_shown_returns_to_editing_and_replays_with_the_name(window) -> None:
+    presenter = window.presenter
+    presenter.show_step(3)
+    window.editor.rename("s", "total")
+    presenter.refresh()
+    assert presenter.applied is None and window.scene.node_items["total"].look.value == "-1.7"
+    steps = len(presenter.evaluation.trace.steps)
+    presenter.show_step(steps)
+    assert window.scene.node_items["total"].look.grad == "2.2"
+    assert "total" in presenter.evaluation.plan.names

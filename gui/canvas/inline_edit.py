@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit
@@ -48,7 +49,12 @@ def field_rect(item: NodeItem, field: str) -> QRectF:
 
 def value_text(value) -> str:
     """A value as a person types it: 2.2, or [[1.0, 2.0], [3.0, 4.0]]."""
-    return "" if value is None else json.dumps(value_to_json(value))
+    if value is None:
+        return ""
+    if np.ndim(value) == 0:
+        text = repr(float(value))  # the shortest text that reads back as the same number
+        return text[:-2] if text.endswith(".0") else text  # 1, as the card shows it, not 1.0
+    return json.dumps(value_to_json(value))
 
 
 class InlineEditor(QObject):
@@ -73,10 +79,12 @@ class InlineEditor(QObject):
                                  f" border: 1px solid {theme.FAILED.name()}; border-radius: 4px; padding: 3px; }}")
         self.error.hide()
         document = editor.document
-        document.node_removed.subscribe(self._on_node_removed)
-        document.node_renamed.subscribe(self._on_node_renamed)
-        document.node_moved.subscribe(lambda _node_id: self.place())
-        document.reset.subscribe(self.cancel)
+        observing = [(document.node_removed, self._on_node_removed), (document.node_renamed, self._on_node_renamed),
+                     (document.node_moved, self._on_node_moved), (document.reset, self.cancel)]
+        for event, handler in observing:
+            event.subscribe(handler)
+        # The document may outlive the window: stop observing it when the view goes.
+        view.destroyed.connect(lambda *_: [event.unsubscribe(handler) for event, handler in observing])
         view.horizontalScrollBar().valueChanged.connect(self.place)
         view.verticalScrollBar().valueChanged.connect(self.place)
         view.zoomChanged.connect(self.place)
@@ -89,7 +97,8 @@ class InlineEditor(QObject):
     def open(self, node_id: str, field: str = "name") -> None:
         """Open the editor on a card's name or value (a computed node has only a name)."""
         document = self.editor.document
-        if node_id not in document or node_id not in self.view.graph_scene().node_items:
+        scene = self.view.graph_scene()
+        if node_id not in document or scene is None or node_id not in scene.node_items:
             return
         if field == "value" and not document.op_of(node_id).is_leaf:
             field = "name"
@@ -109,9 +118,10 @@ class InlineEditor(QObject):
         """Over the field on the card, at least a readable size, inside the viewport."""
         if self.node_id is None:
             return
-        item = self.view.graph_scene().node_items.get(self.node_id)
+        scene = self.view.graph_scene()
+        item = scene.node_items.get(self.node_id) if scene is not None else None
         if item is None:
-            return
+            return  # the window is closing (the view has no scene any more)
         polygon = self.view.mapFromScene(item.mapRectToScene(field_rect(item, self.field)))
         rect = polygon.boundingRect()
         width, height = max(rect.width(), MIN_WIDTH), max(rect.height(), MIN_HEIGHT)
@@ -199,6 +209,10 @@ class InlineEditor(QObject):
                     self._close()
             return True
         return False
+
+    def _on_node_moved(self, node_id: str) -> None:
+        if node_id == self.node_id:
+            self.place()
 
     def _on_node_removed(self, node_id: str) -> None:
         if node_id == self.node_id:
