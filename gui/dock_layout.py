@@ -7,7 +7,7 @@ still add operations; View ▸ Operations brings it back)."""
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStyle, QWidget
 
@@ -76,7 +76,8 @@ class NarrowWindowDocks(QObject):
         self.narrow = False
         self.hidden_for_room: list[QDockWidget] = []
         for dock in docks:
-            dock.visibilityChanged.connect(self._refresh_minimum)
+            # Later, not now: the window's layout counts the dock until it has been hidden.
+            dock.visibilityChanged.connect(lambda _visible: QTimer.singleShot(0, self._refresh_minimum))
         window.installEventFilter(self)
         self._refresh_minimum()
 
@@ -113,7 +114,7 @@ class NarrowWindowDocks(QObject):
             self.hidden_for_room = []
         self._refresh_minimum()
 
-    def _refresh_minimum(self, _visible: bool = False) -> None:
+    def _refresh_minimum(self) -> None:
         if not shiboken6.isValid(self.window):
             return  # a dock's last signal while the window is taken down
         needed = self.window.layout().totalMinimumSize()

@@ -50,8 +50,15 @@ def test_even_with_every_dock_shown_the_canvas_keeps_its_minimum(qtbot, window):
     resize(qtbot, window, 800, 600)
     window.palette_dock.show()
     QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.width() >= 800 and window.minimumWidth() > 700)
     resize(qtbot, window, window.minimumWidth(), window.minimumHeight())
     assert window.palette_dock.isVisible()
+    assert window.view.width() >= CANVAS_MIN_WIDTH
+    # Closed again: the window may be narrow again.
+    narrowest = window.minimumWidth()
+    window.palette_dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.minimumWidth() < narrowest - 100)
+    resize(qtbot, window, window.minimumWidth(), window.minimumHeight())
     assert window.view.width() >= CANVAS_MIN_WIDTH
 
 
