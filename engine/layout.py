@@ -3,15 +3,15 @@
 1. Layers: every node sits one column left of its nearest consumer (inputs next to
    where they are used), sinks at their depth, so an expression tree has no wire
    longer than one column.
-2. A wire that spans several columns passes through placeholder "lane" items, one
-   per column, shared by all long wires of the same source, so it takes part in
-   the ordering and keeps a lane free of cards.
+2. A wire that spans several columns gets a placeholder "lane" item in each column
+   it passes, so it takes part in the ordering and keeps room free of cards there.
 3. Order in each column: barycentre sweeps that count a wire at the row of the
    *port* it enters, so the source of port 0 goes above the source of port 1 (the
    card draws port 0 above port 1); the order with the fewest crossings is kept.
-4. Rows: each column is placed in turn as close as its cards allow to where its
-   wires would run straight (least squares under minimum gaps, solved exactly by
-   pool-adjacent-violators), sweeping left and right a few times.
+4. Rows: least squares under minimum gaps: wires as level as they can be, and each
+   lane on the curve its wire is drawn along (so that curve passes where the lane
+   kept room). Columns take turns (even, then odd), each solved exactly given its
+   neighbours by pool-adjacent-violators, all columns of a turn at once in numpy.
 
 Weakly connected parts are laid out apart and stacked. Everything is iterative and
 about linear in the graph (no recursion on depth); the number of sweeps shrinks on
@@ -31,6 +31,7 @@ import numpy as np
 
 from engine.ops import OPS, OpRegistry
 
+CARD_WIDTH = 160.0
 COLUMN_SPACING = 300.0
 """Centre to centre: a 160 px card leaves 140 px of wire for its value and gradient tags."""
 CARD_GAP = 52.0
@@ -38,8 +39,8 @@ CARD_GAP = 52.0
 LANE_HEIGHT = 40.0
 LANE_GAP = 24.0
 """Around a long wire's lane: room for its tags above and below it."""
-LANE_PULL = 8.0
-"""How much more a wire through lanes wants to be straight than a short one."""
+LANE_PULL = 100.0
+"""How much more a long wire wants to pass along its lanes than any wire wants to be level."""
 COMPONENT_GAP = 100.0
 ORDER_SWEEPS = 12
 ORDER_BUDGET = 600_000
@@ -47,9 +48,11 @@ ORDER_BUDGET = 600_000
 PLACE_SWEEPS = 40
 PLACE_BUDGET = 2_000_000
 """Item visits in numpy for the rows; big graphs get fewer sweeps (at least four)."""
-LANE_BUDGET = 2
-"""Lane items allowed per node on average; the sources that reach farthest go without when
-they run out (big random graphs): their wires are still drawn, just not kept clear of cards."""
+LANE_BUDGET = 1
+LANE_SPAN = 16
+"""Lane items allowed per node on average, and columns a wire may pass to get lanes: the
+longest wires go without (big random graphs, a node used all along a chain); they are
+still drawn, just not kept clear of the cards they pass."""
 
 # Card geometry, as gui/canvas/node_item.py draws it (tests/test_layout.py checks they agree).
 HEADER = 28.0
@@ -83,29 +86,29 @@ class _Layered:
         self.real = len(nodes)
         self.succ: list[list[tuple[int, int]]] = [[] for _ in nodes]
         self.pred: list[list[tuple[int, int]]] = [[] for _ in nodes]
-        reach = [max((self.column[local[t]] for t, _ in succ[node]), default=c + 1) - c - 1
-                 for node, c in zip(nodes, self.column)]
-        # Lanes for the shortest reaches first, while the budget lasts.
+        column_of = self.column
+        wires = [(u, local[t], port) for u, node in enumerate(nodes) for t, port in succ[node]]
+        # Lanes for the shortest long wires first, while the budget lasts.
         budget = LANE_BUDGET * len(nodes) + 16
-        laned = [False] * len(nodes)
-        for u in sorted((u for u in range(len(nodes)) if reach[u] > 0), key=reach.__getitem__):
-            if reach[u] > budget:
+        laned = [False] * len(wires)
+        spans = [column_of[v] - column_of[u] - 1 for u, v, _ in wires]
+        for i in sorted((i for i, span in enumerate(spans) if 0 < span <= LANE_SPAN), key=spans.__getitem__):
+            if spans[i] > budget:
                 break
-            budget -= reach[u]
-            laned[u] = True
-        for u, node in enumerate(nodes):
-            lanes: list[int] = []  # lanes[k] sits in column column[u] + 1 + k
-            if laned[u]:
-                previous = u
-                for k in range(reach[u]):
-                    lane = self._add_item(self.column[u] + 1 + k, 0)
+            budget -= spans[i]
+            laned[i] = True
+        self.wires = wires
+        self.lanes: list[tuple[int, int]] = []
+        """(lane item, index of its wire in self.wires)"""
+        for i, (u, v, port) in enumerate(wires):
+            previous = u
+            if laned[i]:
+                for c in range(column_of[u] + 1, column_of[v]):
+                    lane = self._add_item(c, 0)
                     self._connect(previous, lane, 0)
-                    lanes.append(lane)
+                    self.lanes.append((lane, i))
                     previous = lane
-            for target, port in succ[node]:
-                v = local[target]
-                span = self.column[v] - self.column[u]
-                self._connect(lanes[span - 2] if span > 1 and laned[u] else u, v, port)
+            self._connect(previous, v, port)
         self.columns: list[list[int]] = [[] for _ in range(max(self.column) + 1)]
         for item, c in enumerate(self.column):
             self.columns[c].append(item)
@@ -193,6 +196,35 @@ class _Layered:
     def _in_off(self, item: int, port: int) -> float:
         return input_offset(self.arity[item], port) if item < self.real else 0.0
 
+    def _residuals(self) -> tuple[list[tuple[int, int, float]], list[float], list[float]]:
+        """What the rows try to make zero, each a sum of coefficient * row + constant with a
+        weight: every wire level (its ports at one height), and every lane on the curve its
+        wire is really drawn along (a wire is one curve from end to end, it does not visit
+        its lanes), so a lane that the cards of its column push away pulls the ends along."""
+        terms: list[tuple[int, int, float]] = []  # (residual, item, coefficient)
+        constant: list[float] = []
+        strength: list[float] = []
+        ends = []
+        for u, v, port in self.wires:
+            start, end = self.out_off[u], self._in_off(v, port)
+            ends.append((start, end))
+            r = len(constant)
+            terms += ((r, u, 1.0), (r, v, -1.0))
+            constant.append(start - end)
+            strength.append(1.0)
+        column = self.column
+        for lane, i in self.lanes:
+            u, v, _ = self.wires[i]
+            start, end = ends[i]
+            left = column[u] * COLUMN_SPACING + CARD_WIDTH / 2
+            right = column[v] * COLUMN_SPACING - CARD_WIDTH / 2
+            g = _curve_height((column[lane] * COLUMN_SPACING - left) / (right - left))
+            r = len(constant)
+            terms += ((r, lane, 1.0), (r, u, g - 1.0), (r, v, -g))
+            constant.append((g - 1.0) * start - g * end)
+            strength.append(LANE_PULL)
+        return terms, constant, strength
+
     def rows(self) -> list[float]:
         """Rows by red-black Gauss-Seidel: even columns move (each exactly to its best place
         given its neighbours), then odd ones, with numpy doing all columns of a colour at once."""
@@ -211,22 +243,14 @@ class _Layered:
         gap[first] = 0.0
         cumulative = np.cumsum(gap)
         offsets = cumulative - np.maximum.accumulate(np.where(first, cumulative, 0.0))
-        a, b, d, w = [], [], [], []
-        for u, ends in enumerate(self.succ):
-            out = self.out_off[u]
-            for v, port in ends:
-                straight = self._in_off(v, port) - out  # the wire is straight when y[u] = y[v] + straight
-                a += (u, v)
-                b += (v, u)
-                d += (straight, -straight)
-                # A long wire is drawn from end to end, not through its lanes: it clears the
-                # cards it passes only if it really runs along its lanes, so they pull hard.
-                strength = LANE_PULL if v >= self.real or u >= self.real else 1.0
-                w += (strength, strength)
-        ends_a, ends_b = flat[np.asarray(a, dtype=np.int64)], flat[np.asarray(b, dtype=np.int64)]
-        shift = np.asarray(d, dtype=float)
-        strength = np.asarray(w, dtype=float)
-        pulls = np.bincount(ends_a, weights=strength, minlength=size)
+        terms, constant, strength = self._residuals()
+        if not terms:
+            return offsets[flat].tolist()
+        term_residual, term_item, term_coef = (np.asarray(part) for part in zip(*terms))
+        term_item = flat[term_item]
+        constant, strength = np.asarray(constant), np.asarray(strength)
+        term_weight = strength[term_residual] * term_coef
+        pulls = np.bincount(term_item, weights=term_weight * term_coef, minlength=size)
         weight = np.where(pulls > 0, pulls, 1e-3)  # nothing pulls: stay, yielding to any neighbour
         colours = [np.flatnonzero(column % 2 == parity) for parity in (0, 1)]
         y = offsets.copy()
@@ -235,13 +259,27 @@ class _Layered:
             for chosen in colours:
                 if not len(chosen):
                     continue
-                total = np.bincount(ends_a, weights=strength * (y[ends_b] + shift), minlength=size)
-                wanted = np.where(pulls > 0, total / np.where(pulls > 0, pulls, 1.0), y)
+                # Each item alone: minimise sum w (a*y + rest)^2, so y = -sum(w a rest) / sum(w a^2).
+                value = constant + np.bincount(term_residual, weights=term_coef * y[term_item],
+                                               minlength=len(constant))
+                rest = value[term_residual] - term_coef * y[term_item]
+                total = np.bincount(term_item, weights=term_weight * rest, minlength=size)
+                wanted = np.where(pulls > 0, -total / np.where(pulls > 0, pulls, 1.0), y)
                 z = _isotonic(wanted[chosen] - offsets[chosen], weight[chosen], column[chosen])
                 y[chosen] = z + offsets[chosen]
         result = np.empty(size)
         result[members] = y
         return result.tolist()
+
+
+def _curve_height(across: float) -> float:
+    """How far (0 to 1) from its start height a wire's curve is at `across` (0 to 1) of its
+    width: EdgeItem draws a cubic with horizontal ends whose control points sit half the
+    width in, x(t) = 1.5 t (1 - t) + t^3 and y(t) = 3 t^2 - 2 t^3 (x is monotone: Newton)."""
+    t = across
+    for _ in range(8):
+        t -= (1.5 * t * (1 - t) + t ** 3 - across) / (1.5 - 3 * t + 3 * t * t)
+    return 3 * t * t - 2 * t ** 3
 
 
 def _isotonic(z: np.ndarray, weight: np.ndarray, group: np.ndarray) -> np.ndarray:

@@ -80,12 +80,34 @@ def overlapping_cards(graph: nx.MultiDiGraph, place: dict[str, Point]) -> list[t
     return found
 
 
+def wires_through_cards(graph: nx.MultiDiGraph, place: dict[str, Point]) -> list[tuple[Point, str]]:
+    """(wire start, card) for each wire drawn across a card it does not end at, sampled
+    along the curve EdgeItem draws (a cubic with horizontal ends, control points half the
+    width in)."""
+    found = []
+    for (start, end) in wires(graph, place):
+        (x0, y0), (x1, y1) = start, end
+        reach = max(40.0, abs(x1 - x0) / 2)
+        samples = []
+        for i in range(61):
+            t = i / 60
+            u = 1 - t
+            x = u ** 3 * x0 + 3 * u * u * t * (x0 + reach) + 3 * u * t * t * (x1 - reach) + t ** 3 * x1
+            samples.append((x, y0 + (y1 - y0) * (3 * t * t - 2 * t ** 3)))
+        for node, (x, y) in place.items():
+            half = card_height(arity(graph, node)) / 2
+            if any(x - WIDTH / 2 < sx < x + WIDTH / 2 and y - half < sy < y + half for sx, sy in samples):
+                found.append((start, node))
+    return found
+
+
 def assert_tidy(graph: nx.MultiDiGraph, place: dict[str, Point]) -> None:
     assert set(place) == set(graph.nodes)
     for source, target in graph.edges():
         assert place[target][0] - place[source][0] >= COLUMN_SPACING, (source, target)
     assert not overlapping_cards(graph, place)
     assert not crossings(graph, place)
+    assert not wires_through_cards(graph, place)
 
 
 def reordered(graph: nx.MultiDiGraph, order: list[str]) -> nx.MultiDiGraph:
