@@ -31,7 +31,6 @@ import numpy as np
 
 from engine.ops import OPS, OpRegistry
 
-CARD_WIDTH = 160.0
 COLUMN_SPACING = 300.0
 """Centre to centre: a 160 px card leaves 140 px of wire for its value and gradient tags."""
 CARD_GAP = 52.0
@@ -54,7 +53,8 @@ LANE_SPAN = 16
 longest wires go without (big random graphs, a node used all along a chain); they are
 still drawn, just not kept clear of the cards they pass."""
 
-# Card geometry, as gui/canvas/node_item.py draws it (tests/test_layout.py checks they agree).
+# Card geometry, as gui/canvas/node_item.py draws it (tests/test_arrange_gui.py checks they agree).
+CARD_WIDTH = 160.0
 HEADER = 28.0
 ROW = 22.0
 

@@ -15,7 +15,7 @@ from test_layout import assert_tidy
 from engine.document import GraphDocument
 from engine.examples import EXAMPLES_DIR
 from engine.fileformat import read_file
-from engine.layout import card_height, input_offset, output_offset
+from engine.layout import CARD_WIDTH, card_height, input_offset, output_offset
 from engine.ops import OPS
 
 
@@ -83,6 +83,7 @@ def test_the_layout_knows_where_the_canvas_puts_ports(qapp, op):
 
     item = NodeItem("n", OPS[op], "n")
     assert item.height == card_height(OPS[op].arity)
+    assert item.card.width() == CARD_WIDTH
     assert item.output.pos().y() == pytest.approx(output_offset(OPS[op].arity))
     for port in range(OPS[op].arity):
         assert item.inputs[port].pos().y() == pytest.approx(input_offset(OPS[op].arity, port))
