@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -35,19 +34,21 @@ def run_eval(argv: list[str]) -> int:
         return _fail(str(error))
 
     from engine.errors import StudioError
-    from engine.report import eval_report
+    from engine.report import collector_paused, evaluate_file, report_pieces
 
-    try:
-        report = eval_report(args.graph)
-    except StudioError as error:
-        return _fail(str(error))
-    try:
-        sys.stdout.write(json.dumps(report))
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped early (`| head`): not an error; keep Python quiet at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    with collector_paused():
+        try:
+            evaluation = evaluate_file(args.graph)
+        except StudioError as error:
+            return _fail(str(error))
+        try:
+            for piece in report_pieces(evaluation):
+                sys.stdout.write(piece)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): not an error; keep Python quiet at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from numpy import ndarray
 
 from engine.plan import Edge, Plan
+from engine.shapes import oversized
 from engine.values import Value, format_shape, ones_like, shape_of, unbroadcast, value_to_json
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 INCOMPLETE = "incomplete"
 BLOCKED = "blocked"
 FAILED = "failed"
+TOO_BIG = "too big"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,18 @@ class Evaluation:
     def ok(self) -> bool:
         """True when the output's value and every gradient were computed."""
         return self.output_problem is None
+
+    def output_cause(self) -> str | None:
+        """Why the output has no value, traced back through the nodes it waits for to
+        the first that has a problem of its own (a node too big, a shape clash...)."""
+        if self.plan.output_problem is not None or self.plan.output not in self.problems:
+            return self.output_problem
+        node = self.plan.output
+        problem = self.problems[node]
+        while problem.kind == BLOCKED:
+            node = next(s for s in self.plan.sources[node] if s in self.problems)
+            problem = self.problems[node]
+        return problem.message
 
     def value(self, node_id: str) -> Value | None:
         return self.values[self.plan.index[node_id]]
@@ -94,9 +108,11 @@ def _describe_shapes(args: tuple[Value, ...]) -> str:
     return " and ".join(format_shape(shape_of(a)) for a in args)
 
 
-def _forward(plan: Plan) -> tuple[list[Value | None], dict[int, Problem]]:
+def _forward(plan: Plan, refused: dict[int, Problem] | None = None) -> tuple[
+        list[Value | None], dict[int, Problem]]:
+    """Every value that can be computed; `refused` nodes (see engine.shapes) are not."""
     values: list[Value | None] = [None] * len(plan)
-    problems: dict[int, Problem] = {}
+    problems: dict[int, Problem] = dict(refused) if refused else {}
     ops, sources, leaf_values, names = plan.ops, plan.sources, plan.leaf_values, plan.names
     for i in plan.order:
         op = ops[i]
@@ -115,6 +131,8 @@ def _forward(plan: Plan) -> tuple[list[Value | None], dict[int, Problem]]:
         # A node is without a value exactly when it has a problem, and looking in
         # `problems` (usually empty) avoids testing every argument against None.
         if problems:
+            if i in problems:  # refused before it was computed
+                continue
             blocked = next((s for s in srcs if s in problems), None)
             if blocked is not None:
                 problems[i] = Problem(BLOCKED, f"{names[i]} waits for {names[blocked]}, which has no value")
@@ -179,8 +197,9 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
 
 def evaluate_plan(plan: Plan) -> Evaluation:
     """Forward every node that can be computed; backward when the output has a value."""
+    refused = {i: Problem(TOO_BIG, message) for i, message in oversized(plan).items()}
     with np.errstate(all="ignore"):
-        values, problems = _forward(plan)
+        values, problems = _forward(plan, refused)
         output_problem = plan.output_problem
         if output_problem is None and plan.output in problems:
             output_problem = problems[plan.output].message

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from engine import strictjson
 from engine.errors import BadValue, FileFormatError
 from engine.ops import OPS, Op, OpRegistry
 from engine.plan import Edge, Wiring, topological_order
@@ -234,7 +235,7 @@ def parse_data(data: Any, registry: OpRegistry = OPS, *, adopt: bool = False) ->
 
 def parse_text(text: str | bytes, registry: OpRegistry = OPS) -> GraphSpec:
     try:
-        data = json.loads(text)
+        data = strictjson.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
         raise FileFormatError(f"it is not JSON{where}") from None

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from engine.notation import factor, fill
+from engine.shapes import ShapeRule, loss, matmul, reduction
 from engine.values import Value
 
 LocalFn = Callable[[tuple[Value, ...], Value], Value]
@@ -78,6 +79,8 @@ class Op:
     out_text: str = ""
     """How the output reads in `derivative_text`; by default the forward text (`tanh(x)`)."""
     gets_gradient: bool = True
+    shape_rule: ShapeRule | None = None
+    """The output's shape from the ports' (engine.shapes); None: elementwise, broadcasting."""
     port_names: tuple[str, ...] = field(init=False)
     arity: int = field(init=False)
     """How many input ports (a plain field: loading a file reads it once per node)."""
@@ -161,15 +164,18 @@ _leaf("constant", "const", "a fixed value; it receives no gradient", False)
 
 
 def _binary(name: str, symbol: str, group: str, summary: str, forward_text: str,
-            forward: Callable[..., Value], a: PortSpec, b: PortSpec, out_text: str = "") -> None:
-    OPS.register(Op(name, symbol, group, summary, forward_text, forward, (a, b), out_text))
+            forward: Callable[..., Value], a: PortSpec, b: PortSpec, out_text: str = "",
+            shape_rule: ShapeRule | None = None) -> None:
+    OPS.register(Op(name, symbol, group, summary, forward_text, forward, (a, b), out_text,
+                    shape_rule=shape_rule))
 
 
 def _unary(name: str, symbol: str, summary: str, forward_text: str, forward: Callable[..., Value],
            derivative: str, local: LocalFn, chain: ChainFn = _times, out_text: str = "",
-           group: str = FUNCTIONS) -> None:
+           group: str = FUNCTIONS, shape_rule: ShapeRule | None = None) -> None:
     port = PortSpec("x", derivative, local, chain)
-    OPS.register(Op(name, symbol, group, summary, forward_text, forward, (port,), out_text))
+    OPS.register(Op(name, symbol, group, summary, forward_text, forward, (port,), out_text,
+                    shape_rule=shape_rule))
 
 
 # Forwards are Python's operators wherever they do what numpy's ufunc does (they
@@ -247,9 +253,10 @@ def _ones_over_n(args: tuple[Value, ...], out: Value) -> Value:
     return np.full(x.shape, 1.0 / x.size) if isinstance(x, np.ndarray) else ONE
 
 
-_unary("sum", "Σ", "the sum of all entries", "Σ {x}", np.sum, "1", _ones, group=REDUCTIONS)
+_unary("sum", "Σ", "the sum of all entries", "Σ {x}", np.sum, "1", _ones, group=REDUCTIONS,
+       shape_rule=reduction)
 _unary("mean", "mean", "the mean of all entries", "mean({x})", np.mean, "1/n", _ones_over_n,
-       group=REDUCTIONS)
+       group=REDUCTIONS, shape_rule=reduction)
 
 
 def _matmul_grads(a: Value, b: Value, upstream: Value) -> tuple[Value, Value]:
@@ -279,7 +286,7 @@ _binary("matmul", "@", LINEAR_ALGEBRA, "the matrix product a @ b", "{a} @ {b}", 
                  "{grad} @ {b}ᵀ", elementwise=False),
         PortSpec("b", "{a}ᵀ", lambda args, out: args[0],
                  lambda local, g, args, out: _matmul_grads(args[0], args[1], g)[1],
-                 "{a}ᵀ @ {grad}", elementwise=False))
+                 "{a}ᵀ @ {grad}", elementwise=False), shape_rule=matmul)
 
 
 def _mse(prediction: Value, target: Value) -> Value:
@@ -297,7 +304,7 @@ def _mse_local(sign: float) -> LocalFn:
 
 _binary("mse", "MSE", LOSSES, "mean((prediction − target)²)", "mse({prediction}, {target})", _mse,
         PortSpec("prediction", "2·({prediction} − {target})/n", _mse_local(1.0)),
-        PortSpec("target", "−2·({prediction} − {target})/n", _mse_local(-1.0)))
+        PortSpec("target", "−2·({prediction} − {target})/n", _mse_local(-1.0)), shape_rule=loss)
 
 
 def get_op(name: str) -> Op | None:

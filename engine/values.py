@@ -16,31 +16,66 @@ _NUMERIC_KINDS = frozenset("iuf")
 
 
 def parse_value(raw: Any) -> Value:
-    """A number or a rectangular nested list of numbers, as float64.
+    """A finite number or a non-empty rectangular nested list of finite numbers, as float64.
 
-    Raises BadValue for anything else (strings, booleans, ragged lists, None).
+    Raises BadValue for anything else (strings, booleans, ragged or empty lists,
+    None, nan, inf and numbers too large for a float64).
     """
     if isinstance(raw, bool):
         raise BadValue("a value must be a number or a rectangular list of numbers, not true/false")
     if isinstance(raw, (int, float)):
         try:
-            return np.float64(raw)
+            number = np.float64(raw)
         except OverflowError:
-            raise BadValue("a value must be a number that fits in a float64") from None
+            raise BadValue(_TOO_LARGE) from None
+        return _checked_number(number)
     if isinstance(raw, np.ndarray) and raw.dtype.kind in _NUMERIC_KINDS:
-        return np.float64(raw) if raw.ndim == 0 else raw.astype(np.float64)
+        return _checked_array(raw.astype(np.float64))
     if isinstance(raw, (list, tuple)):
         try:
             array = np.array(raw)
         except (ValueError, TypeError):
             raise BadValue("a value list must be rectangular (every row the same length)") from None
+        if array.dtype.kind == "O" and all(type(x) is int or type(x) is float for x in array.flat):
+            # Integers too large for int64 come back as Python objects.
+            try:
+                array = array.astype(np.float64)
+            except OverflowError:
+                raise BadValue("a value list may hold only numbers that fit in a float64") from None
         if array.dtype.kind not in _NUMERIC_KINDS:
             raise BadValue("a value list may hold only numbers")
         # numpy reads true as 1 when numbers surround it; a list of numbers has none.
         if _holds_bool(raw):
             raise BadValue("a value list may hold only numbers, not true/false")
-        return np.float64(array) if array.ndim == 0 else array.astype(np.float64)
+        return _checked_array(array.astype(np.float64))
     raise BadValue("a value must be a number or a rectangular list of numbers")
+
+
+_TOO_LARGE = "a value must be a finite number, and this one does not fit in a float64"
+_NON_FINITE = "a value must be a finite number, not {}"
+
+
+def _spell(number: float) -> str:
+    if math.isnan(number):
+        return "nan"
+    # 1e999 reads as inf: a float64 holds nothing beyond about 1.8e308.
+    return ("inf" if number > 0 else "-inf") + " (or a number beyond ±1.8e308)"
+
+
+def _checked_array(array: np.ndarray) -> Value:
+    if array.size == 0:
+        raise BadValue("a value list must hold at least one number")
+    if array.ndim == 0:
+        return _checked_number(np.float64(array))
+    if not np.isfinite(array).all():
+        raise BadValue("a value list may hold only finite numbers, not nan or inf")
+    return array
+
+
+def _checked_number(number: np.float64) -> np.float64:
+    if not math.isfinite(number):
+        raise BadValue(_NON_FINITE.format(_spell(number)))
+    return number
 
 
 def _holds_bool(raw: list[Any] | tuple[Any, ...]) -> bool:
@@ -61,11 +96,13 @@ def parse_value_text(text: str) -> Value:
         raise BadValue("type a number such as 2.5, or a list such as [[1, 2], [3, 4]]")
     try:
         raw = ast.literal_eval(stripped)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        lowered = stripped.lower()
-        if lowered in ("nan", "inf", "+inf", "-inf"):
-            return np.float64(float(lowered))
-        raise BadValue(f"'{stripped}' is not a number or a list of numbers") from None
+    except (ValueError, SyntaxError, MemoryError, RecursionError) as error:
+        if "integer string conversion" in str(error):  # thousands of digits
+            raise BadValue(_TOO_LARGE) from None
+        if stripped.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise BadValue(f"a value must be a finite number, not {stripped}") from None
+        shown = stripped if len(stripped) <= 40 else stripped[:40] + "…"
+        raise BadValue(f"'{shown}' is not a number or a list of numbers") from None
     return parse_value(raw)
 
 
