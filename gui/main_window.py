@@ -143,7 +143,9 @@ class MainWindow(QMainWindow):
     def _update_output_status(self) -> None:
         evaluation = self.presenter.evaluation
         if evaluation.output_problem:
-            self.output_status.setText(f"⚠ {evaluation.output_problem}")
+            # The first node that failed says why ("m would hold a 20000×20000 array…"),
+            # not the output that merely waits for it.
+            self.output_status.setText(f"⚠ {evaluation.output_cause()}")
         else:
             value = format_value(evaluation.value(evaluation.output))  # type: ignore[arg-type]
             output = evaluation.output
