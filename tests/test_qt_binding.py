@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -16,6 +17,8 @@ class _Card(QGraphicsItem):
         pass
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12 (PEP 683): its "
+                    "reference count never changes, so a lost reference cannot be seen or do harm")
 def test_moving_python_items_keeps_references_to_none(qapp):
     # PySide6 6.12.0 lost one reference to None per setPos; on Python 3.11 that ends
     # in "Fatal Python error: deallocating None" after a few thousand moves.
