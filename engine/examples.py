@@ -1,11 +1,15 @@
-"""The example graphs shipped in resources/examples/."""
+"""The example graphs shipped in resources/examples/ (package data, so they are
+there in a wheel install as in a checkout)."""
 
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 from pathlib import Path
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
+# The package is installed as files on disk (a wheel or a checkout, never a zip),
+# so the traversable is a real folder and paths can go on the recent-files list.
+EXAMPLES_DIR = Path(str(files("resources") / "examples"))
 SEED_EXAMPLE = EXAMPLES_DIR / "d_equals_a_times_b_plus_c.json"
 
 
