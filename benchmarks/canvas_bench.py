@@ -96,6 +96,11 @@ def main() -> None:
     window.view.centerOn(window.scene.node_items[f"n{args.nodes // 2}"])
     close = [repaint_ms() for _ in range(args.repaints)]
     print(f"full repaint at 100% zoom: median {statistics.median(close):.1f} ms, max {max(close):.1f} ms")
+    print(f"pan at 100% zoom (40 px per frame): {pan_ms(window, app)}")
+    window.view.fit_graph()
+    window.view.set_zoom(0.5)
+    window.view.centerOn(window.scene.node_items[f"n{args.nodes // 2}"])
+    print(f"pan at 50% zoom (40 px per frame): {pan_ms(window, app)}")
 
     report_edit(window, app, "n0")
     window.close()
@@ -110,6 +115,18 @@ def main() -> None:
     print("graph: 1000 nodes, 1400 edges")
     report_edit(small, app, "n0")
     small.close()
+
+
+def pan_ms(window, app, frames: int = 30) -> str:
+    """Scroll the view 40 px at a time and repaint, as a drag-pan does once per frame."""
+    bar = window.view.horizontalScrollBar()
+    times = []
+    for i in range(frames):
+        start = time.perf_counter()
+        bar.setValue(bar.value() + (40 if i < frames // 2 else -40))
+        window.view.viewport().repaint()
+        times.append((time.perf_counter() - start) * 1000)
+    return f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms per frame"
 
 
 def report_edit(window, app, node_id: str) -> None:

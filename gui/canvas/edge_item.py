@@ -3,13 +3,15 @@ carries in green above it and the gradient it carried back in red below it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from engine.plan import Edge
 from gui import theme
+from gui.canvas.heatmap import ArrayPicture, grid_size, paint_picture
 from gui.canvas.hover import HoverReporting
+from gui.canvas.label_place import TAG_GAP, free_width, place_step, place_tags, sample_path, tag_rects
 from gui.canvas.looks import NO_EDGE_LOOK, EdgeLook
 from gui.canvas.node_item import NodeItem
 
@@ -29,6 +31,21 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
+WIRE_CELL = QSizeF(28.0, 12.0)
+"""The largest cell of a grid hung on a wire."""
+WIRE_GRID_LIMIT = QSizeF(112.0, 96.0)
+THUMB_SIZE = QSizeF(72.0, 50.0)
+TEXT_TAG_HEIGHT = 16.0
+MIN_TAG_WIDTH = 28.0
+"""A text tag squeezed narrower than this between cards is left out (the tooltip has it)."""
+
+
+def _quantised(width: float) -> float:
+    """Tag widths rounded up to 16 units: a new number of about the same length keeps
+    the old place, so an edit of a big graph does not re-place thousands of tags."""
+    return 16.0 * -(-width // 16.0)
+
+
 class EdgeItem(HoverReporting, QGraphicsItem):
     def __init__(self, edge: Edge, source: NodeItem, target: NodeItem, port: int) -> None:
         super().__init__()
@@ -38,8 +55,14 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         self.port = port
         self.look = NO_EDGE_LOOK
         self._path = QPainterPath()
-        self._mid = QPointF()
-        self._step_centre = QPointF()
+        self._samples: list[QPointF] | None = None
+        self._tags: list[tuple[QRectF, str, str]] = []
+        """(rect, "value" or "grad", text to draw) for each number tag shown."""
+        self._placed_key: tuple | None = None
+        self._tag_anchor: tuple[QPointF, int] | None = None
+        """The wire point the tags hang from; None when they were squeezed (re-place next time)."""
+        self._anchor = QPointF()
+        self._step_box = QRectF()
         self.start = self.end = QPointF()
         self._bounds = QRectF()
         self._hovered = False
@@ -51,54 +74,111 @@ class EdgeItem(HoverReporting, QGraphicsItem):
     def path(self) -> QPainterPath:
         return self._path
 
-    def update_path(self) -> None:
+    def samples(self) -> list[QPointF]:
+        """Points along the wire (to tell whether a label would cover it)."""
+        if self._samples is None:
+            self._samples = sample_path(self._path)
+        return self._samples
+
+    def tag_rects(self) -> list[tuple[QRectF, str]]:
+        """The number tags as drawn: (scene rect, "value" or "grad")."""
+        return [(rect, kind) for rect, kind, _text in self._tags]
+
+    def label_rects(self) -> list[QRectF]:
+        """Every box of words or numbers this wire draws, in scene coordinates."""
+        rects = [rect for rect, _kind in self.tag_rects()]
+        if self.look.label:
+            rects.append(QRectF(self._step_box))
+        return rects
+
+    def update_path(self, force: bool = False) -> None:
         start = self.source.output.scenePos()
         end = self.target.inputs[self.port].scenePos()
         path = wire_path(start, end)
-        mid = path.pointAtPercent(0.5)
-        # Everything that asks the scene (placing the step label) happens before
-        # prepareGeometryChange(): a scene query in between re-indexes this item under
-        # its old bounds, and the index keeps that stale entry after the item is
+        # Everything that asks the scene (placing the tags and the step label) happens
+        # before prepareGeometryChange(): a scene query in between re-indexes this item
+        # under its old bounds, and the index keeps that stale entry after the item is
         # deleted; painting that region then reads freed memory (a segfault).
-        step_centre = self._place_step_label(mid) if self.look.label else self._step_centre
-        bounds = path.boundingRect().adjusted(-6, -6, 6, 6).united(self._label_rect(mid, step_centre))
+        look = self.look
+        value_size, grad_size = self._tag_size(look.value, look.value_picture), self._tag_size(look.grad,
+                                                                                              look.grad_picture)
+        key = (start.x(), start.y(), end.x(), end.y(), _quantised(value_size[0]) if value_size else None,
+               value_size[1] if value_size else None, _quantised(grad_size[0]) if grad_size else None,
+               grad_size[1] if grad_size else None)
+        tags, tag_anchor, anchor, step_box = self._tags, self._tag_anchor, self._anchor, self._step_box
+        samples = self._samples if (start, end) == (self.start, self.end) else None
+        if look.label:
+            samples = samples or sample_path(path)
+            anchor, step_box = place_step(self.scene(), path, samples, self, self._step_size())
+            tags, tag_anchor = [], None
+        elif force or key != self._placed_key or tag_anchor is None:
+            tag_anchor, tags = self._place_tags(path, value_size, grad_size)
+        else:
+            # The same place fits numbers of about the same width: no scene query.
+            tags = self._tags_at(tag_anchor, value_size, grad_size)
+        bounds = path.boundingRect().adjusted(-6, -6, 6, 6)
+        for rect, _kind, _text in tags:
+            bounds = bounds.united(rect.adjusted(-2, -2, 2, 2))
+        if look.label:
+            bounds = bounds.united(step_box.adjusted(-2, -2, 2, 2))
         self.prepareGeometryChange()
         self.start, self.end = start, end
-        self._path, self._mid, self._step_centre, self._bounds = path, mid, step_centre, bounds
+        self._path, self._samples, self._bounds = path, samples, bounds
+        self._tags, self._tag_anchor, self._anchor, self._step_box = tags, tag_anchor, anchor, step_box
+        self._placed_key = None if look.label else key
         scene = self.scene()
         if scene is not None:
             scene.wire_overview.invalidate()  # type: ignore[attr-defined]
 
-    def _label_rect(self, mid: QPointF, step_centre: QPointF) -> QRectF:
+    def _tags_at(self, anchor: tuple[QPointF, int], value_size, grad_size) -> list[tuple[QRectF, str, str]]:
+        rects = iter(tag_rects(anchor[0], value_size, grad_size, anchor[1]))
         look = self.look
-        width = max(_METRICS.horizontalAdvance(look.value), _METRICS.horizontalAdvance(look.grad)) + 12
-        rect = QRectF(mid.x() - width / 2, mid.y() - 20, width, 40)
-        if look.label:
-            rect = rect.united(self._step_rect(step_centre).adjusted(-2, -2, 2, 2))
-        return rect
+        return [(next(rects), kind, text) for kind, size, text in (("value", value_size, look.value),
+                                                                   ("grad", grad_size, look.grad)) if size]
 
-    def _step_rect(self, centre: QPointF) -> QRectF:
-        width = _STEP_METRICS.horizontalAdvance(self.look.label) + 18
-        return QRectF(centre.x() - width / 2, centre.y() - 12, width, 24)
+    @staticmethod
+    def _tag_size(text: str, picture: ArrayPicture | None) -> tuple[float, float] | None:
+        if picture is not None:
+            if not picture.small:
+                return THUMB_SIZE.width(), THUMB_SIZE.height()
+            size = grid_size(picture, WIRE_CELL, WIRE_GRID_LIMIT)
+            return size.width(), size.height()
+        if text:
+            return _METRICS.horizontalAdvance(text) + 8, TEXT_TAG_HEIGHT
+        return None
 
-    def _place_step_label(self, mid: QPointF) -> QPointF:
-        """Below the wire's middle, unless a card is in the way there: then the nearest
-        free place above or below (short wires run between close cards)."""
-        first = QPointF(mid.x(), mid.y() + 34)
+    def _place_tags(self, path: QPainterPath, value_size,
+                    grad_size) -> tuple[tuple[QPointF, int] | None, list[tuple[QRectF, str, str]]]:
+        """Tags at the first point along the wire where they cover no card; failing
+        that, text tags in the middle cut to the room there, and pictures left out."""
+        if value_size is None and grad_size is None:
+            return (path.pointAtPercent(0.5), 0), []
+        look = self.look
         scene = self.scene()
-        if scene is None:
-            return first
-        for k in range(16):
-            offset = 34 + 14 * (k // 2)
-            centre = QPointF(mid.x(), mid.y() + (offset if k % 2 == 0 else -offset))
-            rect = self._step_rect(centre).adjusted(-4, -4, 4, 4)
-            # Bounding rects first, not shapes: asking every wire nearby for its
-            # stroked shape would cost more than the whole rest of the step.
-            near = scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-            if not any(isinstance(item, NodeItem) and item.mapRectToScene(item.card).intersects(rect)
-                       for item in near):
-                return centre
-        return first
+        placed_value = (_quantised(value_size[0]), value_size[1]) if value_size else None
+        placed_grad = (_quantised(grad_size[0]), grad_size[1]) if grad_size else None
+        anchor = place_tags(scene, path, self, placed_value, placed_grad)
+        if anchor is not None:
+            return anchor, self._tags_at(anchor, value_size, grad_size)
+        middle = path.pointAtPercent(0.5)
+        tags = []
+        for kind, size, text, picture in (("value", value_size, look.value, look.value_picture),
+                                          ("grad", grad_size, look.grad, look.grad_picture)):
+            if size is None or picture is not None:
+                continue
+            offset = -TAG_GAP - TEXT_TAG_HEIGHT / 2 if kind == "value" else TAG_GAP + TEXT_TAG_HEIGHT / 2
+            centre = QPointF(middle.x(), middle.y() + offset)
+            room = free_width(scene, centre, TEXT_TAG_HEIGHT, self, size[0])
+            if room < MIN_TAG_WIDTH:
+                continue
+            shown = _METRICS.elidedText(text, Qt.TextElideMode.ElideRight, room - 8)
+            width = _METRICS.horizontalAdvance(shown) + 8
+            tags.append((QRectF(centre.x() - width / 2, centre.y() - TEXT_TAG_HEIGHT / 2, width, TEXT_TAG_HEIGHT),
+                         kind, shown))
+        return None, tags
+
+    def _step_size(self) -> tuple[float, float]:
+        return _STEP_METRICS.horizontalAdvance(self.look.label) + 18, 24.0
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -113,7 +193,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
             return
         self.look = look
         # A wire showing its chain-rule step is drawn over the cards, so no card hides
-        # the label (the label itself is placed to avoid them where it can).
+        # the label (the label itself is placed to avoid them).
         self.setZValue(1 if look.label else -1)
         self.update_path()
         self.update()
@@ -130,21 +210,23 @@ class EdgeItem(HoverReporting, QGraphicsItem):
             painter.setPen(self._special_pen(presenting))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
-        if not (look.value or look.grad or look.label):
+        if not (self._tags or look.label):
             return
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
             return
         if look.label:
             # The chain-rule step stands in for the two tags while it shows (it ends
             # with the same contribution); a raised wire's tags would cover the cards.
-            self._draw_step(painter, look.label, self._step_centre)
+            self._draw_step(painter, look.label)
             return
-        mid = self._mid
         painter.setFont(_LABEL_FONT)
-        if look.value:
-            self._draw_tag(painter, look.value, QPointF(mid.x(), mid.y() - 11), theme.VALUE)
-        if look.grad:
-            self._draw_tag(painter, look.grad, QPointF(mid.x(), mid.y() + 11), theme.GRADIENT)
+        for rect, kind, text in self._tags:
+            colour = theme.VALUE if kind == "value" else theme.GRADIENT
+            picture = look.value_picture if kind == "value" else look.grad_picture
+            if picture is not None:
+                paint_picture(painter, rect, picture, colour)
+            else:
+                self._draw_tag(painter, text, rect, colour)
 
     def _special_pen(self, presenting: bool) -> QPen:
         colour, width = theme.WIRE, 2.0
@@ -159,20 +241,24 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
     @staticmethod
-    def _draw_tag(painter: QPainter, text: str, centre: QPointF, colour: QColor) -> None:
-        width = _METRICS.horizontalAdvance(text) + 8
-        rect = QRectF(centre.x() - width / 2, centre.y() - 8, width, 16)
+    def _draw_tag(painter: QPainter, text: str, rect: QRectF, colour: QColor) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(QColor(250, 250, 250, 215)))
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(colour)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
-    @staticmethod
-    def _draw_step(painter: QPainter, text: str, centre: QPointF) -> None:
+    def _draw_step(self, painter: QPainter, text: str) -> None:
+        """The label box, tied by a leader line to a dot on its wire."""
+        rect, anchor = self._step_box, self._anchor
+        painter.setPen(QPen(theme.GRADIENT, 1.2, Qt.PenStyle.DashLine))
+        nearest = QPointF(min(max(anchor.x(), rect.left() + 6), rect.right() - 6),
+                          rect.top() if anchor.y() < rect.top() else rect.bottom())
+        painter.drawLine(anchor, nearest)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(theme.GRADIENT))
+        painter.drawEllipse(anchor, 3.5, 3.5)
         painter.setFont(_STEP_FONT)
-        width = _STEP_METRICS.horizontalAdvance(text) + 18
-        rect = QRectF(centre.x() - width / 2, centre.y() - 12, width, 24)
         painter.setPen(QPen(theme.GRADIENT, 1.2))
         painter.setBrush(QBrush(QColor("#fff5f5")))
         painter.drawRoundedRect(rect, 6, 6)

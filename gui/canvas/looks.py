@@ -4,7 +4,10 @@ because thousands are built per evaluation and compared at C speed."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from gui.canvas.heatmap import ArrayPicture
 
 
 class NodeLook(NamedTuple):
@@ -18,6 +21,9 @@ class NodeLook(NamedTuple):
     """"" (none), "forward" or "backward": the card the current step is about."""
     value_is_bad: bool = False
     """nan or inf: numpy's domain problems are shown, not raised."""
+    value_picture: ArrayPicture | None = None
+    """An array value drawn as a heatmap (None: `value` is drawn as text)."""
+    grad_picture: ArrayPicture | None = None
 
 
 class EdgeLook(NamedTuple):
@@ -26,6 +32,8 @@ class EdgeLook(NamedTuple):
     label: str = ""
     """The chain-rule step being shown on this wire, if any."""
     highlight: str = ""
+    value_picture: ArrayPicture | None = None
+    grad_picture: ArrayPicture | None = None
 
 
 NO_NODE_LOOK = NodeLook()

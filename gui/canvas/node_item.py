@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from engine.ops import Op
 from gui import theme
+from gui.canvas.heatmap import grid_size, paint_picture
 from gui.canvas.hover import HoverReporting
 from gui.canvas.looks import NO_NODE_LOOK, NodeLook
 from gui.canvas.port_item import PortItem
@@ -28,6 +29,10 @@ WIDTH = 160.0
 HEADER = 28.0
 ROW = 22.0
 RADIUS = 8.0
+ARRAY_GAP = 10.0
+"""Between the value's and the gradient's pictures on a card."""
+CARD_CELL = QSizeF(44.0, 16.0)
+"""The largest cell of a grid on a card (a short vector gets wide cells, room for its numbers)."""
 TEXT_LOD = 0.45
 """Below this zoom the card drops its small text (it would be unreadable anyway)."""
 
@@ -209,6 +214,9 @@ class NodeItem(HoverReporting, QGraphicsItem):
         if self.op.port_names and max(len(n) for n in self.op.port_names) > 2:
             left = self.card.left() + 62
         rows = QRectF(left, self._body_top() + 3, self.card.right() - 14 - left, self._body_height() - 8)
+        if self.look.value_picture is not None or self.look.grad_picture is not None:
+            self._paint_arrays(painter, rows)
+            return
         metrics = QFontMetricsF(_NUMBER_FONT)
         painter.setFont(_NUMBER_FONT)
         value = self.look.value
@@ -229,6 +237,41 @@ class NodeItem(HoverReporting, QGraphicsItem):
             text = metrics.elidedText("∂ " + self.look.grad, Qt.TextElideMode.ElideRight, rows.width())
             painter.drawText(rows.adjusted(0, rows.height() / 2, 0, 0),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+
+    def array_rects(self) -> tuple[QRectF, QRectF]:
+        """Where the value and the gradient pictures sit (card coordinates): side by
+        side, value on the left, so a column vector gets the body's whole height."""
+        left = self.card.left() + (30 if self.op.arity else 12)
+        if self.op.port_names and max(len(n) for n in self.op.port_names) > 2:
+            left = self.card.left() + 62
+        body = QRectF(left, self._body_top() + 4, self.card.right() - 10 - left, self._body_height() - 9)
+        half = (body.width() - ARRAY_GAP) / 2
+        return (QRectF(body.left(), body.top(), half, body.height()),
+                QRectF(body.right() - half, body.top(), half, body.height()))
+
+    def _paint_arrays(self, painter: QPainter, rows: QRectF) -> None:
+        value_area, grad_area = self.array_rects()
+        look = self.look
+        metrics = QFontMetricsF(_NUMBER_FONT)
+        for area, picture, text, colour in ((value_area, look.value_picture, look.value, theme.VALUE),
+                                            (grad_area, look.grad_picture, look.grad, theme.GRADIENT)):
+            if picture is not None:
+                size = grid_size(picture, CARD_CELL, area.size())
+                rect = QRectF(area.center().x() - size.width() / 2, area.center().y() - size.height() / 2,
+                              size.width(), size.height())
+                paint_picture(painter, rect, picture, colour)
+            elif text:
+                painter.setFont(_NUMBER_FONT)
+                painter.setPen(theme.FAILED if colour == theme.VALUE and look.value_is_bad else colour)
+                shown = text if colour == theme.VALUE else "∂ " + text
+                painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
+                                 metrics.elidedText(shown, Qt.TextElideMode.ElideRight, area.width()))
+        if look.grad_picture is not None:
+            # A small ∂ beside the gradient's grid says what it is, as on a number.
+            painter.setFont(_SMALL_FONT)
+            painter.setPen(theme.GRADIENT)
+            painter.drawText(QRectF(grad_area.left() - ARRAY_GAP, grad_area.top(), ARRAY_GAP, 12),
+                             Qt.AlignmentFlag.AlignCenter, "∂")
 
     def _paint_outside(self, painter: QPainter) -> None:
         if self.look.output:

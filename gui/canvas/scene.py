@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Tr
 from engine.values import format_value, format_value_full, has_non_finite
 from gui import theme
 from gui.canvas.edge_item import EdgeItem
+from gui.canvas.heatmap import ArrayPicture, picture_of
 from gui.canvas.inline_edit import field_at
 from gui.canvas.looks import EdgeLook, NodeLook
 from gui.canvas.node_item import NodeItem
@@ -65,6 +67,7 @@ class GraphScene(QGraphicsScene):
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: dict[Edge, EdgeItem] = {}
         self.display = Display()
+        self._pictures: dict[int, tuple[object, ArrayPicture | None]] = {}
         self.presenting = False
         """True while rendering a picture: no grid, selection or hover effects."""
         self.editable = True
@@ -235,30 +238,55 @@ class GraphScene(QGraphicsScene):
                 known = formatted[id(value)] = format_value(value)
             return known
 
+        # Arrays are drawn as heatmaps; a picture is kept while its array object lives
+        # on from one display to the next (its colours and thumbnail are computed once).
+        previous_pictures, pictures = self._pictures, {}
+
+        def picture(value) -> ArrayPicture | None:
+            if type(value) is not np.ndarray:
+                return None
+            known = pictures.get(id(value)) or previous_pictures.get(id(value))
+            if known is None or known[0] is not value:
+                known = (value, picture_of(value))
+            pictures[id(value)] = known
+            return known[1]
+
         node_values, node_grads, notes = state.node_values.get, state.node_grads.get, state.node_notes.get
         problems, output = display.problems.get, display.output
         for node_id, item in self.node_items.items():
             value = node_values(node_id)
+            grad = node_grads(node_id) if show_grads else None
             problem = problems(node_id)
             item.set_look(NodeLook(
                 text(value),
-                text(node_grads(node_id)) if show_grads else "",
+                text(grad),
                 notes(node_id, "") if show_grads else "",
                 problem.kind if problem else "",
                 problem.message if problem else "",
                 node_id == output,
                 node_phase if node_id == active_node else "",
                 value is not None and has_non_finite(value),
+                picture(value),
+                picture(grad),
             ))
         edge_values, edge_grads = state.edge_values.get, state.edge_grads.get
-        for edge, item in self.edge_items.items():
+        # The wire with the step label goes last: it places its label clear of the
+        # other wires' number tags, which must be in their new places by then.
+        ordered = [*(e for e in self.edge_items.items() if e[0] not in active_edges),
+                   *(e for e in self.edge_items.items() if e[0] in active_edges)]
+        for edge, item in ordered:
             active = edge in active_edges
+            value = edge_values(edge)
+            grad = edge_grads(edge) if show_grads else None
             item.set_look(EdgeLook(
-                text(edge_values(edge)),
-                text(edge_grads(edge)) if show_grads else "",
+                text(value),
+                text(grad),
                 step_label if active and show_grads else "",
                 edge_phase if active else "",
+                picture(value),
+                picture(grad),
             ))
+        self._pictures = pictures
 
     def tooltip_for(self, item: QGraphicsItem) -> str:
         """Full numbers for a hovered card or wire (arrays in whole)."""
