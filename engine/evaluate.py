@@ -8,11 +8,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy import ndarray
 
 from engine.plan import Edge, Plan
 from engine.shapes import oversized
-from engine.values import Value, format_shape, ones_like, shape_of, unbroadcast, value_to_json
+from engine.values import Value, format_shape, ones_like, shape_of, value_to_json
 
 if TYPE_CHECKING:
     from engine.trace import Trace
@@ -180,11 +179,7 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
             if not gets_gradient[source]:
                 continue
             local = spec.local(args, out)
-            contribution = spec.chain(local, upstream, args, out)
-            arg = args[port]
-            # Only where an array is involved can numpy have broadcast the input.
-            if type(contribution) is ndarray or type(arg) is ndarray:
-                contribution = unbroadcast(contribution, shape_of(arg))
+            contribution = spec.vjp(local, upstream, args, out, port)
             locals_here[port] = local
             grads_here[port] = contribution
             previous = grads[source]

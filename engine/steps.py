@@ -172,7 +172,7 @@ class BackwardStep:
         operands = dict(zip(self.op.port_names, map(_v, self.operand_numbers)))
         operands["out"] = _v(self.target_number)
         derivative = factor(fill(spec.derivative, operands))
-        chain = fill(spec.chain_text, operands, grad=_vbar(self.target_number), derivative=derivative)
+        chain = fill(spec.vjp_text, operands, grad=_vbar(self.target_number), derivative=derivative)
         if self.summed:
             chain = summed(chain, self.contribution)
         text = f"{_vbar(self.source_number)} {self.assign} {chain} = {format_value(self.contribution)}"
@@ -200,8 +200,8 @@ class BackwardStep:
                 stages = [summed(stage, self.contribution) for stage in stages]
         else:
             values = {port: number(value, preview) for port, value in zip(self.op.port_names, self.operands)}
-            stages = [fill(spec.chain_text, self._formula_names(), grad=upstream_symbol),
-                      fill(spec.chain_text, values, wrap=factor, grad=factor(upstream))]
+            stages = [fill(spec.vjp_text, self._formula_names(), grad=upstream_symbol),
+                      fill(spec.vjp_text, values, wrap=factor, grad=factor(upstream))]
         result = format_value(self.contribution, preview=preview)
         return f"∂{output}/∂{term(self.source_name)} {self.assign} {' = '.join(stages)} = {result}"
 
