@@ -1,5 +1,6 @@
-"""Run a compiled Plan forward, then backward from the output; never raises for a
-graph a person can build. Per-node problems are reported, numpy's nan/inf flow on."""
+"""Run a compiled Plan forward, then backward from the output; never raises. Per-node
+problems are reported (an op that raises, forward or backward, is one too, so a
+mistake in a custom op is a sentence on its node), numpy's nan/inf flow on."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from engine.ops import Op
 from engine.plan import Edge, Plan
-from engine.shapes import oversized
+from engine.shapes import clash, oversized
 from engine.values import Value, format_shape, ones_like, shape_of, value_to_json
 
 if TYPE_CHECKING:
@@ -20,6 +22,8 @@ INCOMPLETE = "incomplete"
 BLOCKED = "blocked"
 FAILED = "failed"
 TOO_BIG = "too big"
+ERROR = "error"
+"""An op raised something other than a clash of shapes: a mistake in the op, not the graph."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,28 @@ def _describe_shapes(args: tuple[Value, ...]) -> str:
     return " and ".join(format_shape(shape_of(a)) for a in args)
 
 
+def _first_line(error: Exception) -> str:
+    return str(error).split("\n")[0].rstrip(". ")
+
+
+def _failure(name: str, op: Op, args: tuple[Value, ...], error: Exception) -> Problem:
+    """numpy's ValueError over shapes the op's rule refuses is a shape problem; anything
+    else an op raises is reported as it is, naming the node."""
+    if isinstance(error, ValueError) and clash(op.shape_rule, [shape_of(a) for a in args]):
+        return Problem(FAILED, f"{name} ({op.name}) cannot combine shapes {_describe_shapes(args)}: "
+                               f"{_first_line(error)}")
+    return Problem(ERROR, f"{name} ({op.name}) failed: {type(error).__name__}: {_first_line(error)}")
+
+
+class _BackwardFailed(Exception):
+    """An op's local derivative or VJP raised; evaluate_plan reports it on the node."""
+
+    def __init__(self, node: int, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.node = node
+        self.problem = problem
+
+
 def _forward(plan: Plan, refused: dict[int, Problem] | None = None) -> tuple[
         list[Value | None], dict[int, Problem]]:
     """Every value that can be computed; `refused` nodes (see engine.shapes) are not."""
@@ -142,11 +168,8 @@ def _forward(plan: Plan, refused: dict[int, Problem] | None = None) -> tuple[
                 values[i] = forward(values[srcs[0]], values[srcs[1]])
             else:
                 values[i] = forward(*[values[s] for s in srcs])
-        except (ValueError, TypeError) as error:
-            args = [values[s] for s in srcs]
-            reason = str(error).split("\n")[0].rstrip(". ")
-            problems[i] = Problem(
-                FAILED, f"{names[i]} ({op.name}) cannot combine shapes {_describe_shapes(args)}: {reason}")
+        except Exception as error:  # any op's mistake is a problem on its node
+            problems[i] = _failure(names[i], op, tuple(values[s] for s in srcs), error)
     for i in plan.unordered:
         problems[i] = Problem(FAILED, f"{names[i]} is on a cycle")
     return values, problems
@@ -178,13 +201,18 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
             source = srcs[port]
             if not gets_gradient[source]:
                 continue
-            local = spec.local(args, out)
-            contribution = spec.vjp(local, upstream, args, out, port)
+            try:
+                local = spec.local(args, out)
+                contribution = spec.vjp(local, upstream, args, out, port)
+                previous = grads[source]
+                # Never in place: a contribution may be the very array another node holds.
+                grads[source] = contribution if previous is None else previous + contribution
+            except Exception as error:  # reported on the node, as in forward
+                raise _BackwardFailed(i, Problem(
+                    ERROR, f"{plan.names[i]} ({op.name}) failed to pass the gradient back to its input {spec.name}: "
+                           f"{type(error).__name__}: {_first_line(error)}")) from error
             locals_here[port] = local
             grads_here[port] = contribution
-            previous = grads[source]
-            # Never in place: a contribution may be the very array another node holds.
-            grads[source] = contribution if previous is None else previous + contribution
         edge_locals[i] = locals_here
         edge_grads[i] = grads_here
     return grads, edge_locals, edge_grads
@@ -198,10 +226,14 @@ def evaluate_plan(plan: Plan) -> Evaluation:
         output_problem = plan.output_problem
         if output_problem is None and plan.output in problems:
             output_problem = problems[plan.output].message
+        grads: list[Value | None] = [None] * len(plan)
+        edge_locals: list[list[Value] | None] = [None] * len(plan)
+        edge_grads: list[list[Value | None] | None] = [None] * len(plan)
         if output_problem is None:
-            grads, edge_locals, edge_grads = _backward(plan, values)
-        else:
-            grads = [None] * len(plan)
-            edge_locals = [None] * len(plan)
-            edge_grads = [None] * len(plan)
+            try:
+                grads, edge_locals, edge_grads = _backward(plan, values)
+            except _BackwardFailed as failure:
+                # No gradient is known once one step of the chain rule is missing.
+                problems[failure.node] = failure.problem
+                output_problem = failure.problem.message
     return Evaluation(plan, values, grads, problems, edge_locals, edge_grads, output_problem)

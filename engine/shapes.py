@@ -101,6 +101,16 @@ def matmul(shapes: Sequence[Shape]) -> tuple[Shape, Shape, int]:
     return out, largest, math.prod(batch) * n * m * p
 
 
+def clash(rule: ShapeRule | None, shapes: Sequence[Shape]) -> bool:
+    """True when the shapes do not combine under an op's rule (None: elementwise):
+    numpy's ValueError is then about shapes, not a mistake inside the op."""
+    try:
+        (rule or elementwise)(shapes)
+    except ShapeClash:
+        return True
+    return False
+
+
 def _too_big(name: str, op: str, out: Shape, largest: Shape, numbers: int) -> str:
     if largest == out:
         what = f"would hold a {format_shape(out)} array ({numbers:,} numbers)"
