@@ -111,7 +111,7 @@ def _export(argv: list[str]) -> None:
     # The canvas modules make fonts when imported, which needs the application first.
     from gui.canvas.scene import GraphScene
     from gui.presenter import CanvasPresenter
-    from gui.render import picture_bounds, write_picture
+    from gui.render import picture_bounds, step_caption, write_picture
 
     scene = GraphScene(document)
     presenter = CanvasPresenter(document, scene)
@@ -124,7 +124,10 @@ def _export(argv: list[str]) -> None:
             if max(width, height) > MAX_SIDE:
                 raise ExportError(f"the picture would be {width}×{height} pixels; use a smaller --scale")
         try:
-            write_picture(scene, out, scale=scale)
+            # A step number is a moment of the animation: its words go under the picture,
+            # as the caption bar shows them under the canvas.
+            caption = "" if args.stage in STAGES else step_caption(evaluation.trace, steps)
+            write_picture(scene, out, scale=scale, caption=caption)
         except OSError as error:
             raise ExportError(f"{out}: cannot write the picture: {error.strerror or error}") from None
     finally:

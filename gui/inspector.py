@@ -11,16 +11,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from engine.document import GraphDocument
-from engine.values import format_value_full, value_to_json
+from engine.values import value_to_json
 from gui import theme
 from gui.canvas.scene import GraphScene
 from gui.editor import GraphEditor
+from gui.panels.value_view import ValueView
 from gui.presenter import CanvasPresenter
 
 
@@ -53,13 +53,9 @@ class Inspector(QWidget):
         self.value_error.setWordWrap(True)
         self.value_error.setStyleSheet(f"color: {theme.FAILED.name()}")
         self.output_box = QCheckBox("Backward starts here (output)")
-        self.current_value = QPlainTextEdit()
-        self.current_grad = QPlainTextEdit()
-        for box, colour in ((self.current_value, theme.VALUE), (self.current_grad, theme.GRADIENT)):
-            box.setReadOnly(True)
-            box.setFont(theme.mono_font(9))
-            box.setMaximumHeight(90)
-            box.setStyleSheet(f"color: {colour.name()}")
+        # Arrays show as a table of every entry; numbers and messages as text.
+        self.current_value = ValueView(theme.VALUE)
+        self.current_grad = ValueView(theme.GRADIENT)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {theme.INCOMPLETE.name()}")
@@ -147,9 +143,15 @@ class Inspector(QWidget):
             self.value_edit.setText(value_text(self.document.value_of(node_id)))
         evaluation = self.presenter.evaluation
         known = node_id in evaluation.plan.index
-        self.current_value.setPlainText(format_value_full(evaluation.value(node_id)) if known else "")
+        if known:
+            self.current_value.set_value(evaluation.value(node_id))
+        else:
+            self.current_value.clear()
         grad = evaluation.grad(node_id) if known else None
-        self.current_grad.setPlainText(format_value_full(grad) if grad is not None else self._why_no_gradient(op))
+        if grad is not None:
+            self.current_grad.set_value(grad)
+        else:
+            self.current_grad.setPlainText(self._why_no_gradient(op))
         problem = evaluation.problem(node_id) if known else None
         self.problem.setText(problem.message if problem else "")
         self.output_box.setChecked(evaluation.output == node_id)

@@ -10,13 +10,45 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
+from gui import theme
 from gui.canvas.scene import GraphScene
 
 MARGIN = 32.0
+CAPTION_FONT = theme.font(12)
+CAPTION_PAD = 10.0
+_CAPTION_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+
+
+def step_caption(trace, applied: int | None) -> str:
+    """The subtitle for the state after `applied` steps: `backward 5/10:   ∂o/∂… = …`
+    (the step's caption, or its label); empty before the first step and while editing."""
+    if not applied:
+        return ""
+    step = trace.steps[applied - 1]
+    caption = getattr(step, "caption", None)
+    return f"{trace.position_text(applied)}:   {caption() if callable(caption) else step.label()}"
+
+
+def caption_height(caption: str, width: float) -> float:
+    """Scene units a caption strip under a picture `width` wide takes (0 without one)."""
+    if not caption:
+        return 0.0
+    text = QFontMetricsF(CAPTION_FONT).boundingRect(QRectF(0, 0, width - 2 * CAPTION_PAD, 10_000), _CAPTION_FLAGS,
+                                                    caption)
+    return text.height() + 2 * CAPTION_PAD
+
+
+def _paint_caption(painter: QPainter, caption: str, strip: QRectF) -> None:
+    """The step's words under the picture, like the caption bar under the canvas."""
+    painter.setPen(QPen(theme.GRADIENT if "backward" in caption.split(":")[0] else theme.VALUE, 1.0))
+    painter.setBrush(QBrush(QColor(255, 255, 255)))
+    painter.drawRoundedRect(strip.adjusted(CAPTION_PAD / 2, 0, -CAPTION_PAD / 2, -CAPTION_PAD / 2), 6, 6)
+    painter.setFont(CAPTION_FONT)
+    painter.drawText(strip.adjusted(CAPTION_PAD, 0, -CAPTION_PAD, -CAPTION_PAD / 2), _CAPTION_FLAGS, caption)
 
 
 @contextmanager
@@ -75,15 +107,20 @@ def _paint(scene: GraphScene, painter: QPainter, source: QRectF, target: QRectF)
 
 
 def render_image(scene: GraphScene, scale: float = 1.0, transparent: bool = False,
-                 selection_only: bool = False) -> QImage:
-    """The graph as an image, `scale` device pixels per scene unit."""
+                 selection_only: bool = False, caption: str = "") -> QImage:
+    """The graph as an image, `scale` device pixels per scene unit, with `caption` (a
+    step's words) in a strip under it."""
     with presentation(scene, selection_only) as items:
         source = picture_bounds(items)
-        size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
+        strip = caption_height(caption, source.width())
+        size = QSize(max(1, round(source.width() * scale)), max(1, round((source.height() + strip) * scale)))
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor(0, 0, 0, 0) if transparent else QColor("white"))
         painter = QPainter(image)
-        _paint(scene, painter, source, QRectF(0, 0, size.width(), size.height()))
+        _paint(scene, painter, source, QRectF(0, 0, source.width() * scale, source.height() * scale))
+        if strip:
+            painter.scale(scale, scale)
+            _paint_caption(painter, caption, QRectF(0, source.height(), source.width(), strip))
         painter.end()
     return image
 
@@ -97,36 +134,40 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(data.data())
 
 
-def svg_bytes(scene: GraphScene, selection_only: bool = False, title: str = "Backprop Studio graph") -> bytes:
+def svg_bytes(scene: GraphScene, selection_only: bool = False, title: str = "Backprop Studio graph",
+              caption: str = "") -> bytes:
     """The graph as SVG (text stays text, so it stays crisp on any slide)."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     with presentation(scene, selection_only) as items:
         source = picture_bounds(items)
+        strip = caption_height(caption, source.width())
         generator = QSvgGenerator()
         generator.setOutputDevice(buffer)
-        generator.setSize(QSize(round(source.width()), round(source.height())))
-        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setSize(QSize(round(source.width()), round(source.height() + strip)))
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height() + strip))
         generator.setTitle(title)
         generator.setDescription("Drawn by Backprop Studio")
         painter = QPainter(generator)
-        painter.fillRect(QRectF(0, 0, source.width(), source.height()), QColor("white"))
+        painter.fillRect(QRectF(0, 0, source.width(), source.height() + strip), QColor("white"))
         _paint(scene, painter, source, QRectF(0, 0, source.width(), source.height()))
+        if strip:
+            _paint_caption(painter, caption, QRectF(0, source.height(), source.width(), strip))
         painter.end()
     buffer.close()
     return bytes(data.data())
 
 
 def write_picture(scene: GraphScene, path: str | Path, scale: float = 1.0, transparent: bool = False,
-                  selection_only: bool = False) -> None:
+                  selection_only: bool = False, caption: str = "") -> None:
     """PNG or SVG by the file's extension, written beside the target then moved into place."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix == ".svg":
-        payload = svg_bytes(scene, selection_only)
+        payload = svg_bytes(scene, selection_only, caption=caption)
     elif suffix == ".png":
-        payload = png_bytes(render_image(scene, scale, transparent, selection_only))
+        payload = png_bytes(render_image(scene, scale, transparent, selection_only, caption))
     else:
         raise ValueError(f"pictures are .png or .svg, not '{suffix or target.name}'")
     temporary = target.with_name(f".{target.name}.tmp")

@@ -11,7 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QStyle
 
+from gui.animation.caption import CaptionBar
 from gui.animation.controller import SPEEDS, AnimationController
+from gui.animation.follow import StepFollower
 from gui.animation.transport import TransportBar, speed_text
 from gui.qt_actions import make_action
 from gui.trace_panel import TraceDock
@@ -79,6 +81,10 @@ class AnimationActions:
         self.transport = TransportBar(controller, [self.to_start, self.step_back, self.play_pause,
                                                    self.step_forward, self.to_end, None, self.stop], window)
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.transport)
+
+        # Subtitles for the step, readable at any zoom, and a view that keeps the step in sight.
+        self.caption = CaptionBar(window.view, controller)
+        self.follower = StepFollower(window.view, controller, self.caption)
 
         window.view.spaceTapped.connect(controller.toggle_play)
         controller.changed.connect(self._refresh)

@@ -28,7 +28,12 @@ class Surroundings:
 
     cards: list[QRectF] = field(default_factory=list)
     tags: list[QRectF] = field(default_factory=list)
-    wires: list[tuple[QRectF, list[QPointF]]] = field(default_factory=list)
+    wires: list[tuple[QRectF, object]] = field(default_factory=list)
+    """(bounds, EdgeItem): a wire's points are sampled only when a rect meets its bounds."""
+
+    def wires_hit(self, rect: QRectF) -> int:
+        return sum(1 for bounds, item in self.wires
+                   if bounds.intersects(rect) and _hits_wire(rect, item.samples()))  # type: ignore[attr-defined]
 
 
 def surroundings(scene: QGraphicsScene | None, region: QRectF, me: object, with_wires: bool = False,
@@ -48,7 +53,7 @@ def surroundings(scene: QGraphicsScene | None, region: QRectF, me: object, with_
         elif (with_wires or with_tags) and isinstance(item, EdgeItem) and item is not me and item.isVisible():
             found.tags.extend(rect for rect, _kind in item.tag_rects())
             if with_wires:
-                found.wires.append((item.path().boundingRect(), item.samples()))
+                found.wires.append((item.path().boundingRect(), item))
     return found
 
 
@@ -87,7 +92,7 @@ def place_tags(scene: QGraphicsScene | None, path: QPainterPath, me: object,
     for anchor, lean in anchors:
         for rect in tag_rects(anchor, above, below, lean):
             region = region.united(rect)
-    near = surroundings(scene, region, me, with_tags=True)
+    near = surroundings(scene, region, me, with_wires=True)
     blocked = near.cards + near.tags
     fallback = None
     own: list[QPointF] | None = None  # sampled only if a place is free of cards (thousands of wires load at once)
@@ -96,7 +101,8 @@ def place_tags(scene: QGraphicsScene | None, path: QPainterPath, me: object,
         if any(other.intersects(rect) for other in blocked for rect in rects):
             continue
         own = own or sample_path(path, 8.0)
-        if not any(_hits_wire(rect.adjusted(1, 1, -1, -1), own) for rect in rects):
+        inner = [rect.adjusted(1, 1, -1, -1) for rect in rects]
+        if not any(_hits_wire(rect, own) or near.wires_hit(rect) for rect in inner):
             return anchor, lean
         fallback = fallback or (anchor, lean)
     return fallback
@@ -153,8 +159,7 @@ def place_step(scene: QGraphicsScene | None, path: QPainterPath, own: list[QPoin
             continue
         if any(tag.intersects(padded) for tag in near.tags):
             continue
-        crossings = sum(1 for bounds, points in near.wires
-                        if bounds.intersects(padded) and _hits_wire(padded, points))
+        crossings = near.wires_hit(padded)
         total = cost + 90 * crossings
         if best is None or total < best[0]:
             best = (total, anchor, rect)

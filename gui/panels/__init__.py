@@ -1,0 +1,1 @@
+"""Widgets the docks are built from."""
