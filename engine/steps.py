@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
 
@@ -15,8 +16,17 @@ from engine.ops import TIMES_TEXT, Op
 from engine.plan import Edge
 from engine.values import Value, format_value, is_array, shape_of
 
-FORWARD = "forward"
-BACKWARD = "backward"
+
+class Phase(str, Enum):
+    """Which pass a step belongs to. A `str`, so it reads and writes as its word
+    (`forward`, in position texts, `--stage` and JSON) and compares equal to it."""
+
+    FORWARD = "forward"
+    BACKWARD = "backward"
+
+    def __str__(self) -> str:
+        return self.value
+
 
 LABEL_PREVIEW = 1
 """Entries of an array a wire label prints (three make it too wide for a wire); the
@@ -49,7 +59,7 @@ class ForwardStep:
     source_numbers: tuple[int, ...]
     inputs: tuple[Value, ...]
     value: Value
-    phase: str = field(default=FORWARD, init=False)
+    phase: Phase = field(default=Phase.FORWARD, init=False)
 
     def text(self) -> str:
         """Wengert form: `v4 = v1 × v3 = -3.74`."""
@@ -78,7 +88,7 @@ class SeedStep:
     name: str
     number: int
     value: Value
-    phase: str = field(default=BACKWARD, init=False)
+    phase: Phase = field(default=Phase.BACKWARD, init=False)
 
     def text(self) -> str:
         ones = "ones" if is_array(self.value) else "1"
@@ -119,7 +129,7 @@ class BackwardStep:
     """The name of what is differentiated (the graph's output), for `∂o/∂x = …`."""
     operands: tuple[Value, ...] = ()
     """The values on the target's input ports (matmul's chain rule prints them)."""
-    phase: str = field(default=BACKWARD, init=False)
+    phase: Phase = field(default=Phase.BACKWARD, init=False)
 
     @property
     def assign(self) -> str:
@@ -225,7 +235,7 @@ class AccumulateStep:
     total: Value
     output_name: str = "L"
     """The name of what is differentiated (the output), for `∂o/∂x = …`."""
-    phase: str = field(default=BACKWARD, init=False)
+    phase: Phase = field(default=Phase.BACKWARD, init=False)
 
     def text(self) -> str:
         """`v̄1 = 1 + 3 + 3 = 7`."""

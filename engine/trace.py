@@ -1,4 +1,5 @@
-"""The trace: the Wengert list of an evaluation, forward steps then backward steps.
+"""The trace: the Wengert list of an evaluation, as named segments of steps (the
+forward pass, then the backward pass; forward mode's tangents will be one more).
 
 The animation, the trace view, the picture exporter and the tests all read it;
 none of them computes anything. `Trace.state_at(n)` replays the first n steps
@@ -15,11 +16,10 @@ import numpy as np
 
 from engine.plan import Edge
 from engine.steps import (
-    BACKWARD,
-    FORWARD,
     AccumulateStep,
     BackwardStep,
     ForwardStep,
+    Phase,
     SeedStep,
     Step,
     sum_text,
@@ -29,8 +29,23 @@ from engine.values import Value, format_value
 if TYPE_CHECKING:
     from engine.evaluate import Evaluation
 
-__all__ = ["BACKWARD", "FORWARD", "AccumulateStep", "BackwardStep", "EdgeLabels", "ForwardStep", "SeedStep",
-           "Step", "Trace", "TraceState", "build_trace", "final_state"]
+__all__ = ["AccumulateStep", "BackwardStep", "EdgeLabels", "ForwardStep", "Phase", "SeedStep", "Segment", "Step",
+           "Trace", "TraceState", "build_trace", "final_state"]
+
+INPUT_STAGE = "input"
+"""The stage before any step: the graph with its input values only."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The steps `start` to `stop` (exclusive) of a trace, all of one phase."""
+
+    phase: Phase
+    start: int
+    stop: int
+
+    def __len__(self) -> int:
+        return self.stop - self.start
 
 
 class EdgeLabels(Mapping[Edge, str]):
@@ -72,11 +87,11 @@ class TraceState:
 
 
 class Trace:
-    """The ordered steps; forward ones first."""
+    """The ordered steps, in segments of one phase each: forward, then backward."""
 
-    def __init__(self, steps: list[Step], forward_count: int, leaf_values: dict[str, Value]) -> None:
+    def __init__(self, steps: list[Step], segments: tuple[Segment, ...], leaf_values: dict[str, Value]) -> None:
         self.steps = steps
-        self.forward_count = forward_count
+        self.segments = segments
         self.leaf_values = leaf_values
         self._last: tuple[int, TraceState] | None = None
         """The last state replayed: playing forward continues from it, not from step 0."""
@@ -84,23 +99,50 @@ class Trace:
     def __len__(self) -> int:
         return len(self.steps)
 
+    def segment(self, phase: Phase) -> Segment | None:
+        return next((segment for segment in self.segments if segment.phase is phase), None)
+
+    def count(self, phase: Phase) -> int:
+        """How many steps the phase has (0 when the trace has none of it)."""
+        segment = self.segment(phase)
+        return len(segment) if segment is not None else 0
+
+    @property
+    def forward_count(self) -> int:
+        return self.count(Phase.FORWARD)
+
     @property
     def backward_count(self) -> int:
-        return len(self.steps) - self.forward_count
+        return self.count(Phase.BACKWARD)
+
+    def segment_at(self, applied: int) -> Segment | None:
+        """The segment of the last applied step: None at the start and past the end."""
+        if applied <= 0:
+            return None
+        return next((segment for segment in self.segments if segment.start < applied <= segment.stop), None)
+
+    def phase_at(self, applied: int) -> Phase | None:
+        """The phase of the last applied step (None before the first)."""
+        segment = self.segment_at(min(applied, len(self.steps)))
+        return segment.phase if segment is not None else None
 
     def position_text(self, applied: int) -> str:
         """`forward 3/5`, `backward 2/4`, `start` or `done` for a number of applied steps."""
         if applied <= 0:
             return "start"
-        if applied <= self.forward_count:
-            return f"forward {applied}/{self.forward_count}"
-        if applied < len(self.steps) or self.backward_count:
-            return f"backward {applied - self.forward_count}/{self.backward_count}"
-        return "done"
+        segment = self.segment_at(applied)
+        if segment is None:
+            return "done"
+        return f"{segment.phase} {applied - segment.start}/{len(segment)}"
 
     def stage_steps(self, stage: str) -> int:
-        """How many steps a named stage (`input`, `forward`, `backward`) has applied."""
-        return {"input": 0, FORWARD: self.forward_count, BACKWARD: len(self.steps)}[stage]
+        """How many steps a named stage (`input`, or a phase: `forward`, `backward`) has
+        applied: none, or every step up to the end of that phase's segment (the whole
+        trace when it has no such segment, as backward after a failed output)."""
+        if stage == INPUT_STAGE:
+            return 0
+        segment = self.segment(Phase(stage))
+        return segment.stop if segment is not None else len(self.steps)
 
     def state_at(self, applied: int) -> TraceState:
         """Replay the first `applied` steps; leaf values are visible from the start.
@@ -159,11 +201,11 @@ def _build_trace(evaluation: Evaluation) -> Trace:
             source_names=tuple(names[s] for s in srcs),
             source_numbers=tuple(number[s] for s in srcs),
             inputs=tuple(values[s] for s in srcs), value=values[i]))
-    forward_count = len(steps)
+    forward = Segment(Phase.FORWARD, 0, len(steps))
     leaf_values = {ids[i]: plan.leaf_values[i] for i in range(len(plan))
                    if ops[i].is_leaf and plan.leaf_values[i] is not None}
     if not evaluation.ok:
-        return Trace(steps, forward_count, leaf_values)
+        return Trace(steps, (forward,), leaf_values)
 
     arrivals = [0] * len(plan)
     for i, grads_here in enumerate(evaluation.edge_grads):
@@ -205,7 +247,7 @@ def _build_trace(evaluation: Evaluation) -> Trace:
                 contribution=contribution, accumulated=running[source],
                 arrival=len(received[source]), arrivals=arrivals[source], output_name=names[out],
                 operands=tuple(values[s] for s in srcs)))  # type: ignore[misc]
-    return Trace(steps, forward_count, leaf_values)
+    return Trace(steps, (forward, Segment(Phase.BACKWARD, forward.stop, len(steps))), leaf_values)
 
 
 def final_state(evaluation: Evaluation) -> TraceState:

@@ -11,9 +11,11 @@ import os
 import sys
 from pathlib import Path
 
+from engine.trace import INPUT_STAGE, Phase
 from gui.command_line import CommandParser, UsageError, program_name, usage
 
-STAGES = ("input", "forward", "backward")
+STAGES = (INPUT_STAGE, *Phase)
+"""The named stages: before any step, and the end of each phase (`forward`, `backward`)."""
 MAX_SIDE = 20000
 """Pixels per side of a PNG; beyond this Qt cannot paint it (and no slide needs it)."""
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont
 
+from engine.steps import Phase
+
 VALUE = QColor("#2e7d32")
 GRADIENT = QColor("#c62828")
 VALUE_SOFT = QColor(46, 125, 50, 40)
 GRADIENT_SOFT = QColor(198, 40, 40, 40)
+
+PHASE_COLOURS = {Phase.FORWARD: VALUE, Phase.BACKWARD: GRADIENT}
+"""A step's colour, everywhere: rows, tokens, highlights, the timeline."""
 
 CANVAS = QColor("#fafafa")
 GRID_DOT = QColor("#d0d4da")

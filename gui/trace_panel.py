@@ -92,7 +92,7 @@ class TraceModel(QAbstractListModel):
                 text = self._texts[row] = step.text()
             return text
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(theme.VALUE if step.phase == "forward" else theme.GRADIENT)
+            return QBrush(theme.PHASE_COLOURS[step.phase])
         if role == Qt.ItemDataRole.BackgroundRole and row == self.current:
             return _CURRENT_BACKGROUND
         if role == Qt.ItemDataRole.FontRole and row == self.current:

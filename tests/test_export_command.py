@@ -64,7 +64,7 @@ def test_a_named_stage_shows_every_number_without_a_current_step(window):
     presenter.show_step(len(trace))
     highlighted = [item for item in window.scene.node_items.values() if item.look.highlight]
     assert highlighted, "the last step is current after stepping to the end"
-    last_step_looks = {n: item.look._replace(highlight="") for n, item in window.scene.node_items.items()}
+    last_step_looks = {n: item.look._replace(highlight=None) for n, item in window.scene.node_items.items()}
     presenter.show_step(len(trace), current=False)
     assert not any(item.look.highlight for item in window.scene.node_items.values())
     assert not any(item.look.highlight or item.look.label for item in window.scene.edge_items.values())

@@ -1,12 +1,16 @@
-"""The scrubbable timeline: one bar for the whole trace, its forward part green and
-its backward part red, filled up to the current step; press or drag to jump."""
+"""The scrubbable timeline: one bar for the whole trace, a part per segment in its
+phase's colour (forward green, backward red), filled up to the current step; press
+or drag to jump."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from engine.trace import Segment
 from gui import theme
 
 MARGIN = 9.0
@@ -22,7 +26,7 @@ class Timeline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.total = 0
-        self.forward = 0
+        self.segments: tuple[Segment, ...] = ()
         self.position: int | None = None
         self._last_scrub: int | None = None
         self.setObjectName("timeline")
@@ -35,9 +39,10 @@ class Timeline(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(420, 26)
 
-    def set_trace_shape(self, total: int, forward: int) -> None:
-        if (total, forward) != (self.total, self.forward):
-            self.total, self.forward = total, forward
+    def set_trace_shape(self, total: int, segments: Sequence[Segment]) -> None:
+        segments = tuple(segments)
+        if (total, segments) != (self.total, self.segments):
+            self.total, self.segments = total, segments
             self.update()
 
     def set_position(self, position: int | None) -> None:
@@ -69,29 +74,30 @@ class Timeline(QWidget):
         painter.drawRoundedRect(bar, BAR / 2, BAR / 2)
         if not self.total:
             return
-        split = self.x_of(self.forward)
-        forward_part = QRectF(bar.left(), bar.top(), split - bar.left(), BAR)
-        backward_part = QRectF(split, bar.top(), bar.right() - split, BAR)
-        painter.setBrush(QBrush(_soft(theme.VALUE)))
-        painter.drawRoundedRect(forward_part, BAR / 2, BAR / 2)
-        painter.setBrush(QBrush(_soft(theme.GRADIENT)))
-        painter.drawRoundedRect(backward_part, BAR / 2, BAR / 2)
         shown = self.total if self.position is None else self.position
         done = self.x_of(shown)
-        painter.setBrush(QBrush(theme.VALUE))
-        painter.drawRoundedRect(QRectF(bar.left(), bar.top(), min(done, split) - bar.left(), BAR), BAR / 2, BAR / 2)
-        if done > split:
-            painter.setBrush(QBrush(theme.GRADIENT))
-            painter.drawRoundedRect(QRectF(split, bar.top(), done - split, BAR), BAR / 2, BAR / 2)
+        for segment in self.segments:  # the whole trace, faint; then what is done, full
+            left, right = self.x_of(segment.start), self.x_of(segment.stop)
+            painter.setBrush(QBrush(_soft(theme.PHASE_COLOURS[segment.phase])))
+            painter.drawRoundedRect(QRectF(left, bar.top(), right - left, BAR), BAR / 2, BAR / 2)
+        for segment in self.segments:
+            left, right = self.x_of(segment.start), self.x_of(segment.stop)
+            if done > left or segment.start == 0:
+                painter.setBrush(QBrush(theme.PHASE_COLOURS[segment.phase]))
+                painter.drawRoundedRect(QRectF(left, bar.top(), min(done, right) - left, BAR), BAR / 2, BAR / 2)
         if bar.width() / self.total >= MIN_TICK_SPACING:
             painter.setPen(QPen(QColor(255, 255, 255, 170), 1.0))
             for applied in range(1, self.total):
                 x = self.x_of(applied)
                 painter.drawLine(QPointF(x, bar.top() + 1.5), QPointF(x, bar.bottom() - 1.5))
         painter.setPen(QPen(QColor("#37474f"), 1.5))
-        painter.drawLine(QPointF(split, bar.top() - 4), QPointF(split, bar.bottom() + 4))
+        for segment in self.segments[:-1] or self.segments:
+            # Where each pass ends and the next begins (a forward-only trace: where backward would).
+            split = self.x_of(segment.stop)
+            painter.drawLine(QPointF(split, bar.top() - 4), QPointF(split, bar.bottom() + 4))
         if self.position is not None:
-            colour = theme.VALUE if self.position <= self.forward else theme.GRADIENT
+            phase = next((s.phase for s in self.segments if self.position <= s.stop), None)
+            colour = theme.PHASE_COLOURS[phase] if phase is not None else theme.GRADIENT
             painter.setPen(QPen(QColor("white"), 2.0))
             painter.setBrush(QBrush(colour))
             painter.drawEllipse(QPointF(done, bar.center().y()), HANDLE, HANDLE)

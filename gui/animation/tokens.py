@@ -14,14 +14,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from engine.trace import BackwardStep, ForwardStep, Step
+from engine.trace import BackwardStep, ForwardStep, Phase, Step
 from engine.values import format_value
 from gui import theme
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.scene import GraphScene
 
-FORWARD = "forward"
-BACKWARD = "backward"
 TOKEN_Z = 50.0
 DOT_RADIUS = 6.0
 PILL_GAP = 6.0
@@ -40,16 +38,17 @@ _MAX_TEXT = 220.0
 class TokenItem(QGraphicsItem):
     """A dot on the wire with its number beside it; `set_progress(t)` places it."""
 
-    def __init__(self, edge_item: EdgeItem, text: str, phase: str) -> None:
+    def __init__(self, edge_item: EdgeItem, text: str, phase: Phase) -> None:
         super().__init__()
         self.edge_item = edge_item
         self.edge = edge_item.edge
         self.phase = phase
-        self.colour = theme.VALUE if phase == FORWARD else theme.GRADIENT
+        self.colour = theme.PHASE_COLOURS[phase]
         self.text = _METRICS.elidedText(text, Qt.TextElideMode.ElideRight, _MAX_TEXT)
         width = _METRICS.horizontalAdvance(self.text) + 14
         height = _METRICS.height() + 6
-        top = -DOT_RADIUS - PILL_GAP - height if phase == FORWARD else DOT_RADIUS + PILL_GAP
+        # Above the wire where its value label sits, or below it with the gradients.
+        top = -DOT_RADIUS - PILL_GAP - height if phase is Phase.FORWARD else DOT_RADIUS + PILL_GAP
         self.pill = QRectF(-width / 2, top, width, height)
         self._bounds = self.pill.united(QRectF(-DOT_RADIUS, -DOT_RADIUS, 2 * DOT_RADIUS, 2 * DOT_RADIUS))
         self._bounds.adjust(-2, -2, 2, 2)
@@ -61,7 +60,7 @@ class TokenItem(QGraphicsItem):
     def set_progress(self, t: float) -> None:
         """0 at the start of the journey, 1 at its end (a backward token starts at the target)."""
         self.progress = t
-        along = t if self.phase == FORWARD else 1.0 - t
+        along = t if self.phase is Phase.FORWARD else 1.0 - t
         self.setPos(self.edge_item.path().pointAtPercent(min(1.0, max(0.0, along))))
 
     def boundingRect(self) -> QRectF:
@@ -91,8 +90,8 @@ def tokens_for(scene: GraphScene, step: Step) -> list[TokenItem]:
     """The tokens a step sends along its wires (none for leaves, the seed and sums);
     their numbers are the trace's own."""
     if isinstance(step, ForwardStep):
-        return [TokenItem(scene.edge_items[edge], format_value(value), FORWARD)
+        return [TokenItem(scene.edge_items[edge], format_value(value), step.phase)
                 for edge, value in zip(step.in_edges, step.inputs) if edge in scene.edge_items]
     if isinstance(step, BackwardStep) and step.edge in scene.edge_items:
-        return [TokenItem(scene.edge_items[step.edge], format_value(step.contribution), BACKWARD)]
+        return [TokenItem(scene.edge_items[step.edge], format_value(step.contribution), step.phase)]
     return []

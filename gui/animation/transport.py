@@ -56,15 +56,12 @@ class TransportBar(QToolBar):
         position = controller.position
         trace = controller.trace_if_ready()
         if trace is not None:
-            self.timeline.set_trace_shape(len(trace), trace.forward_count)
+            self.timeline.set_trace_shape(len(trace), trace.segments)
         self.timeline.set_position(position)
-        text = controller.position_text()
-        self.position.setText(text)
-        colour = theme.CARD_MUTED
-        if text.startswith("forward"):
-            colour = theme.VALUE
-        elif text.startswith("backward") or text == "done":
-            colour = theme.GRADIENT
+        self.position.setText(controller.position_text())
+        # While animating the trace is there (position_text has read it): its phase, not the words.
+        phase = controller.trace.phase_at(position) if position is not None else None
+        colour = theme.PHASE_COLOURS[phase] if phase is not None else theme.CARD_MUTED
         self.position.setStyleSheet(f"color: {colour.name()}")
         index = self.speed.findData(controller.speed)
         if index >= 0 and index != self.speed.currentIndex():

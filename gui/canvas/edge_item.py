@@ -230,10 +230,8 @@ class EdgeItem(HoverReporting, QGraphicsItem):
 
     def _special_pen(self, presenting: bool) -> QPen:
         colour, width = theme.WIRE, 2.0
-        if self.look.highlight == "forward":
-            colour, width = theme.VALUE, 3.5
-        elif self.look.highlight == "backward":
-            colour, width = theme.GRADIENT, 3.5
+        if self.look.highlight:
+            colour, width = theme.PHASE_COLOURS[self.look.highlight], 3.5
         elif self._hovered and not presenting:
             colour = theme.HOVER
         if self.isSelected() and not presenting:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from engine.steps import Phase
     from gui.canvas.heatmap import ArrayPicture
 
 
@@ -17,8 +18,8 @@ class NodeLook(NamedTuple):
     problem_kind: str = ""
     problem: str = ""
     output: bool = False
-    highlight: str = ""
-    """"" (none), "forward" or "backward": the card the current step is about."""
+    highlight: Phase | None = None
+    """The phase of the current step when this card is what it is about."""
     value_is_bad: bool = False
     """nan or inf: numpy's domain problems are shown, not raised."""
     value_picture: ArrayPicture | None = None
@@ -31,7 +32,8 @@ class EdgeLook(NamedTuple):
     grad: str = ""
     label: str = ""
     """The chain-rule step being shown on this wire, if any."""
-    highlight: str = ""
+    highlight: Phase | None = None
+    """The phase of the current step when it passes along this wire."""
     value_picture: ArrayPicture | None = None
     grad_picture: ArrayPicture | None = None
 

@@ -128,7 +128,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
         if look.highlight:
-            glow = theme.VALUE if look.highlight == "forward" else theme.GRADIENT
+            glow = theme.PHASE_COLOURS[look.highlight]
             painter.setPen(QPen(glow, 5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.card.adjusted(-3, -3, 3, 3), RADIUS + 3, RADIUS + 3)

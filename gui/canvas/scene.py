@@ -216,17 +216,16 @@ class GraphScene(QGraphicsScene):
         self.display = display
         state, step = display.state, display.state.step
         show_grads = display.show_grads
-        active_node, node_phase = "", ""
+        # The step's card and wires are highlighted in its phase's colour.
+        active_node, phase = "", step.phase if step is not None else None
         active_edges: set[Edge] = set()
-        edge_phase, step_label = "", ""
+        step_label = ""
         if isinstance(step, ForwardStep):
-            active_node, node_phase = step.node, "forward"
-            active_edges, edge_phase = set(step.in_edges), "forward"
+            active_node, active_edges = step.node, set(step.in_edges)
         elif isinstance(step, (SeedStep, AccumulateStep)):
-            active_node, node_phase = step.node, "backward"
+            active_node = step.node
         elif isinstance(step, BackwardStep):
-            active_node, node_phase = step.source, "backward"
-            active_edges, edge_phase, step_label = {step.edge}, "backward", step.label()
+            active_node, active_edges, step_label = step.source, {step.edge}, step.label()
         # A wire carries its source's value: format each value object once.
         formatted: dict[int, str] = {}
 
@@ -264,7 +263,7 @@ class GraphScene(QGraphicsScene):
                 problem.kind if problem else "",
                 problem.message if problem else "",
                 node_id == output,
-                node_phase if node_id == active_node else "",
+                phase if node_id == active_node else None,
                 value is not None and has_non_finite(value),
                 picture(value),
                 picture(grad),
@@ -282,7 +281,7 @@ class GraphScene(QGraphicsScene):
                 text(value),
                 text(grad),
                 step_label if active and show_grads else "",
-                edge_phase if active else "",
+                phase if active else None,
                 picture(value),
                 picture(grad),
             ))
