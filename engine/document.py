@@ -27,8 +27,10 @@ class GraphDocument:
     `value` (input and constant only) and any unknown keys a file brought; edges
     are (source, target, key) with the attribute `port`."""
 
-    def __init__(self, registry: OpRegistry = OPS) -> None:
-        self.registry = registry
+    def __init__(self, registry: OpRegistry | None = None) -> None:
+        self.registry = OPS.copy() if registry is None else registry
+        """The ops this document's nodes use: a registry of its own (custom ops added to
+        it stay in this document); the palette, quick add and evaluation read it."""
         self.graph = nx.MultiDiGraph(format=FORMAT, version=VERSION)
         self.revision = 0
         """Counts every change (positions included)."""
@@ -333,22 +335,24 @@ class GraphDocument:
         self.set_graph_attr("output", node_id)
 
     def replace_with(self, other: GraphDocument) -> None:
-        """Adopt another document's graph wholesale (open, revert, new)."""
+        """Adopt another document's graph and ops wholesale (open, revert, new)."""
         self.graph = other.graph
+        self.registry = other.registry
         self._announce(self.reset)
 
     # ------------------------------------------------------------- conversions
     @classmethod
-    def from_spec(cls, spec: GraphSpec, registry: OpRegistry = OPS) -> GraphDocument:
-        """Build a document from a checked file; nodes without a position are laid out."""
-        document = cls(registry)
+    def from_spec(cls, spec: GraphSpec, registry: OpRegistry | None = None) -> GraphDocument:
+        """Build a document from a checked file, with the ops it was checked against
+        unless told otherwise; nodes without a position are laid out."""
+        document = cls(spec.registry if registry is None else registry)
         graph = document.graph
         graph.graph.update(spec.graph)
         graph.add_nodes_from(spec.nodes)
         graph.add_edges_from(spec.edges)
         unplaced = [n for n, attrs in spec.nodes if "x" not in attrs or "y" not in attrs]
         if unplaced:
-            layout = layered_positions(graph)
+            layout = layered_positions(graph, document.registry)
             for node_id in unplaced:
                 graph.nodes[node_id]["x"], graph.nodes[node_id]["y"] = layout[node_id]
         return document

@@ -39,6 +39,9 @@ class GraphSpec:
     edges: list[tuple[str, str, int, dict[str, Any]]] = field(default_factory=list)
     wiring: Wiring | None = field(default=None, compare=False, repr=False)
     """The integer wiring the checks found (None for a spec built by hand)."""
+    registry: OpRegistry = field(default_factory=OPS.copy, compare=False, repr=False)
+    """The ops the file was checked against, a registry of its own: the document opened
+    from it, and `main.py eval`, use these (custom ops will come with the file)."""
 
     @property
     def output(self) -> str | None:
@@ -211,14 +214,16 @@ def _refuse_cycle(nodes: list[tuple[str, dict[str, Any]]], sources: list[list[in
     raise FileFormatError(f"the graph has a cycle: {shown}")
 
 
-def parse_data(data: Any, registry: OpRegistry = OPS, *, adopt: bool = False) -> GraphSpec:
+def parse_data(data: Any, registry: OpRegistry | None = None, *, adopt: bool = False) -> GraphSpec:
     """Check decoded JSON against format version 1; raise FileFormatError if refused.
+    Ops are looked up in `registry` (by default a copy of the built-in ones).
 
     With `adopt`, the node and edge objects of `data` become the spec's attribute
     dicts instead of being copied (and are changed): for data decoded for this call
     alone, as parse_text's is.
     """
     graph, raw_nodes, raw_edges = _check_header(data)
+    registry = OPS.copy() if registry is None else registry
     nodes, index, ops = _parse_nodes(raw_nodes, registry, adopt)
     edges, sources, in_edges = _parse_edges(raw_edges, index, ops, adopt)
     order, left = topological_order(sources)
@@ -230,10 +235,10 @@ def parse_data(data: Any, registry: OpRegistry = OPS, *, adopt: bool = False) ->
         graph["output"] = output = str(output)
     if output is not None and (not isinstance(output, str) or output not in index):
         raise FileFormatError(f"its output {json.dumps(output)} is not a node of the graph")
-    return GraphSpec(graph, nodes, edges, Wiring(index, ops, sources, in_edges, order, []))
+    return GraphSpec(graph, nodes, edges, Wiring(index, ops, sources, in_edges, order, []), registry)
 
 
-def parse_text(text: str | bytes, registry: OpRegistry = OPS) -> GraphSpec:
+def parse_text(text: str | bytes, registry: OpRegistry | None = None) -> GraphSpec:
     try:
         data = strictjson.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -244,7 +249,7 @@ def parse_text(text: str | bytes, registry: OpRegistry = OPS) -> GraphSpec:
     return parse_data(data, registry, adopt=True)
 
 
-def read_file(path: str | os.PathLike[str], registry: OpRegistry = OPS) -> GraphSpec:
+def read_file(path: str | os.PathLike[str], registry: OpRegistry | None = None) -> GraphSpec:
     """Read and check a graph file; errors say `Cannot open NAME: reason.`"""
     name = Path(path).name
     try:

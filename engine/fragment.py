@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.document import GraphDocument
 from engine.fileformat import GraphSpec, parse_text
+from engine.ops import OpRegistry
 
 MIME_TYPE = "application/x-backprop-studio+json"
 
@@ -26,9 +27,10 @@ def fragment_text(document: GraphDocument, node_ids: list[str]) -> str:
     return json.dumps(extract_fragment(document, node_ids), indent=1)
 
 
-def parse_fragment(text: str) -> GraphSpec:
-    """A fragment from the clipboard; raises FileFormatError if it is not a graph."""
-    return parse_text(text)
+def parse_fragment(text: str, registry: OpRegistry) -> GraphSpec:
+    """A fragment from the clipboard, its ops looked up in the document's registry;
+    raises FileFormatError if it is not a graph."""
+    return parse_text(text, registry)
 
 
 def bounding_centre(spec: GraphSpec) -> tuple[float, float]:

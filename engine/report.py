@@ -14,15 +14,16 @@ from numpy import ndarray
 from engine.errors import EvaluationError
 from engine.evaluate import Evaluation, evaluate_plan
 from engine.fileformat import GraphSpec, read_file
-from engine.ops import OPS
 from engine.plan import Plan, PlanNode, assemble_plan, compile_plan
 from engine.values import Value, value_to_json
 
 
 def plan_from_spec(spec: GraphSpec) -> Plan:
-    """Compile a checked file straight into a plan (the fast path for big files)."""
+    """Compile a checked file straight into a plan (the fast path for big files), with
+    the ops of the registry the file was read with."""
     if spec.wiring is None:
-        nodes = [PlanNode(node_id, OPS[attrs["op"]], attrs.get("value"), attrs.get("label"))
+        registry = spec.registry
+        nodes = [PlanNode(node_id, registry[attrs["op"]], attrs.get("value"), attrs.get("label"))
                  for node_id, attrs in spec.nodes]
         return compile_plan(nodes, ((s, t, k, attrs["port"]) for s, t, k, attrs in spec.edges), spec.output)
     ids = list(spec.wiring.index)

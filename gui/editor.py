@@ -172,7 +172,7 @@ class GraphEditor(QObject):
             return []
         text = bytes(mime.data(MIME_TYPE).data()).decode() if mime.hasFormat(MIME_TYPE) else mime.text()
         try:
-            spec = parse_fragment(text)
+            spec = parse_fragment(text, self.document.registry)
         except StudioError as error:
             self.message.emit(f"The clipboard does not hold a graph: {sentence(error)}")
             return []
@@ -182,7 +182,7 @@ class GraphEditor(QObject):
         if not node_ids:
             self.message.emit("Select nodes to duplicate first.")
             return []
-        spec = parse_fragment(fragment_text(self.document, node_ids))
+        spec = parse_fragment(fragment_text(self.document, node_ids), self.document.registry)
         return self._insert(spec, None, "Duplicate")
 
     def _insert(self, spec, at: tuple[float, float] | None, verb: str) -> list[str]:

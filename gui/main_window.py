@@ -48,7 +48,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self._menus: dict[str, QMenu] = {}
 
-        self.palette = OpPalette(parent=self)
+        # The palette and quick add show the document's own ops, and follow it to the next.
+        self.palette = OpPalette(self.document.registry, parent=self)
         self.inspector = Inspector(self.editor, self.scene, self.presenter, self)
         self.history = QUndoView(self.editor.undo_stack, self)
         self.history.setEmptyLabel("(opened)")
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.history_dock = self._dock("history", "History", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self.quick_add = QuickAddPopup(parent=self)
+        self.quick_add = QuickAddPopup(self.document.registry, parent=self)
         self.inline_edit = InlineEditor(self.view, self.editor)
         self.output_status = QLabel()
         self.statusBar().addPermanentWidget(self.output_status)
@@ -115,9 +116,14 @@ class MainWindow(QMainWindow):
         view.zoomChanged.connect(lambda zoom: self.zoom_status.setText(f"{zoom * 100:.0f}%"))
         self.palette.opActivated.connect(lambda op: self._add_op_at(op, view.cursor_scene_position()))
         self.presenter.evaluated.connect(lambda _evaluation: self._update_output_status())
+        self.document.reset.subscribe(self._follow_registry)
         view.zoomChanged.emit(view.zoom())
 
     # --------------------------------------------------------------- helpers
+    def _follow_registry(self) -> None:
+        self.palette.set_registry(self.document.registry)
+        self.quick_add.set_registry(self.document.registry)
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, MESSAGE_MS)
 
@@ -157,4 +163,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.presenter.detach()
+        self.document.reset.unsubscribe(self._follow_registry)
         super().closeEvent(event)

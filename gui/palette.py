@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.ops import OPS, Op, OpRegistry
+from engine.ops import Op, OpRegistry
 from gui import theme
 from gui.canvas.view import OP_MIME_TYPE
 
@@ -64,7 +64,7 @@ class _OpTree(QTreeWidget):
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(theme.CARD_BORDER)
-        painter.setBrush(theme.GROUP_COLOURS.get(OPS[item.data(0, OP_ROLE)].group, theme.CARD))
+        painter.setBrush(item.background(0))  # the op's group colour, as in the list
         painter.drawRoundedRect(pixmap.rect().adjusted(0, 0, -1, -1), 6, 6)
         painter.setPen(theme.CARD_TEXT)
         painter.setFont(theme.font(11, bold=True))
@@ -76,8 +76,9 @@ class _OpTree(QTreeWidget):
 class OpPalette(QWidget):
     opActivated = Signal(str)
 
-    def __init__(self, registry: OpRegistry = OPS, parent: QWidget | None = None) -> None:
+    def __init__(self, registry: OpRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.registry = registry
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter operations…")
         self.filter.setClearButtonEnabled(True)
@@ -87,7 +88,22 @@ class OpPalette(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.tree)
         self._groups: list[QTreeWidgetItem] = []
-        for group, ops in registry.groups().items():
+        self._fill()
+        self.filter.textChanged.connect(self.apply_filter)
+        self.filter.returnPressed.connect(self._activate_first)
+        self.tree.itemActivated.connect(self._activate)
+
+    def set_registry(self, registry: OpRegistry) -> None:
+        """Show another registry's ops (the window opened another document)."""
+        if registry is not self.registry:
+            self.registry = registry
+            self._fill()
+            self.apply_filter(self.filter.text())
+
+    def _fill(self) -> None:
+        self.tree.clear()
+        self._groups = []
+        for group, ops in self.registry.groups().items():
             header = QTreeWidgetItem([group])
             header.setFlags(Qt.ItemFlag.ItemIsEnabled)
             header.setFont(0, theme.font(9, bold=True))
@@ -107,16 +123,13 @@ class OpPalette(QWidget):
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, max(56, self.tree.columnWidth(0) + 8))
-        self.filter.textChanged.connect(self.apply_filter)
-        self.filter.returnPressed.connect(self._activate_first)
-        self.tree.itemActivated.connect(self._activate)
 
     def apply_filter(self, text: str) -> None:
         for header in self._groups:
             shown = 0
             for index in range(header.childCount()):
                 child = header.child(index)
-                visible = op_matches(OPS[child.data(0, OP_ROLE)], text)
+                visible = op_matches(self.registry[child.data(0, OP_ROLE)], text)
                 child.setHidden(not visible)
                 shown += visible
             header.setHidden(shown == 0)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from engine.errors import StudioError
-from engine.ops import OPS, OpRegistry
+from engine.ops import OpRegistry
 from engine.values import parse_value_text
 from gui import theme
 from gui.palette import OP_ROLE, op_matches
@@ -62,7 +62,7 @@ class QuickAddPopup(QFrame):
     opChosen = Signal(str)
     """A plain op was chosen and nobody passed `on_choose` (kept for simple callers)."""
 
-    def __init__(self, registry: OpRegistry = OPS, parent: QWidget | None = None) -> None:
+    def __init__(self, registry: OpRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.registry = registry
@@ -87,11 +87,7 @@ class QuickAddPopup(QFrame):
         layout.addWidget(self.search)
         layout.addWidget(self.error)
         layout.addWidget(self.list)
-        for op in registry:
-            item = QListWidgetItem(f"{op.symbol}   {op.name} — {op.summary}")
-            item.setData(OP_ROLE, op.name)
-            item.setToolTip(op.tooltip())
-            self.list.addItem(item)
+        self._fill()
         self.allowed: set[str] | None = None
         self._on_choose: Callable[[Choice], str | None] | None = None
         self.search.textChanged.connect(self._filter)
@@ -99,6 +95,20 @@ class QuickAddPopup(QFrame):
         self.list.itemActivated.connect(self._choose)
         self.list.itemClicked.connect(self._choose)
         self.resize(WIDTH, HEIGHT)
+
+    def set_registry(self, registry: OpRegistry) -> None:
+        """List another registry's ops (the window opened another document)."""
+        if registry is not self.registry:
+            self.registry = registry
+            self._fill()
+
+    def _fill(self) -> None:
+        self.list.clear()
+        for op in self.registry:
+            item = QListWidgetItem(f"{op.symbol}   {op.name} — {op.summary}")
+            item.setData(OP_ROLE, op.name)
+            item.setToolTip(op.tooltip())
+            self.list.addItem(item)
 
     def open_at(self, global_position: QPoint, ops: Iterable[str] | None = None, heading: str = "",
                 on_choose: Callable[[Choice], str | None] | None = None, leftward: bool = False) -> None:
