@@ -410,6 +410,3 @@ _binary("mse", "MSE", LOSSES, "mean((prediction − target)²)", "mse({predictio
         PortSpec("target", "−2·({prediction} − {target})/n", _mse_local(-1.0),
                  jvp=_jvp_mse, jvp_text="Σ({derivative} · {tangent})"), shape_rule=loss)
 
-
-def get_op(name: str) -> Op | None:
-    return OPS.get(name)

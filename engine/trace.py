@@ -8,7 +8,6 @@ into what the canvas shows at that moment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ from engine.values import Value, format_value
 if TYPE_CHECKING:
     from engine.evaluate import Evaluation
 
-__all__ = ["AccumulateStep", "BackwardStep", "EdgeLabels", "ForwardStep", "Phase", "SeedStep", "Segment", "Step",
+__all__ = ["AccumulateStep", "BackwardStep", "ForwardStep", "Phase", "SeedStep", "Segment", "Step",
            "Trace", "TraceState", "build_trace", "final_state"]
 
 INPUT_STAGE = "input"
@@ -48,26 +47,6 @@ class Segment:
         return self.stop - self.start
 
 
-class EdgeLabels(Mapping[Edge, str]):
-    """Each wire's chain-rule label, written when it is read: a replay passes thousands
-    of wires and the canvas shows the label of one."""
-
-    def __init__(self, steps: dict[Edge, BackwardStep] | None = None) -> None:
-        self.steps: dict[Edge, BackwardStep] = steps or {}
-
-    def __getitem__(self, edge: Edge) -> str:
-        return self.steps[edge].label()
-
-    def __iter__(self) -> Iterator[Edge]:
-        return iter(self.steps)
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    def copy(self) -> EdgeLabels:
-        return EdgeLabels(dict(self.steps))
-
-
 @dataclass
 class TraceState:
     """What is visible after some steps: values and gradients so far, the step just taken."""
@@ -76,14 +55,13 @@ class TraceState:
     node_grads: dict[str, Value] = field(default_factory=dict)
     edge_values: dict[Edge, Value] = field(default_factory=dict)
     edge_grads: dict[Edge, Value] = field(default_factory=dict)
-    edge_labels: EdgeLabels = field(default_factory=lambda: EdgeLabels())
     node_notes: dict[str, str] = field(default_factory=dict)
     """Short text a card shows under its numbers: `seed = 1`, `+= 2.2`, `= 1 + 2.2`."""
     step: Step | None = None
 
     def copy(self) -> TraceState:
         return TraceState(dict(self.node_values), dict(self.node_grads), dict(self.edge_values),
-                          dict(self.edge_grads), self.edge_labels.copy(), dict(self.node_notes), self.step)
+                          dict(self.edge_grads), dict(self.node_notes), self.step)
 
 
 class Trace:
@@ -170,7 +148,6 @@ def _apply(state: TraceState, step: Step) -> None:
     elif isinstance(step, BackwardStep):
         state.node_grads[step.source] = step.accumulated
         state.edge_grads[step.edge] = step.contribution
-        state.edge_labels.steps[step.edge] = step
         if step.arrivals > 1:
             state.node_notes[step.source] = f"+= {format_value(step.contribution)}"
     else:

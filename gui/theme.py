@@ -10,7 +10,6 @@ from engine.steps import Phase
 VALUE = QColor("#2e7d32")
 GRADIENT = QColor("#c62828")
 VALUE_SOFT = QColor(46, 125, 50, 40)
-GRADIENT_SOFT = QColor(198, 40, 40, 40)
 
 PHASE_COLOURS = {Phase.FORWARD: VALUE, Phase.BACKWARD: GRADIENT}
 """A step's colour, everywhere: rows, tokens, highlights, the timeline."""
@@ -23,7 +22,6 @@ CARD_TEXT = QColor("#1f2933")
 CARD_MUTED = QColor("#6b7785")
 SELECTION = QColor("#1e88e5")
 HOVER = QColor("#90caf9")
-HIGHLIGHT = QColor("#ffb300")
 INCOMPLETE = QColor("#ef6c00")
 FAILED = QColor("#d32f2f")
 WIRE = QColor("#5f6b78")
@@ -41,6 +39,9 @@ GROUP_COLOURS = {
     "Linear algebra": QColor("#e8eaf6"),
     "Losses": QColor("#fbe9e7"),
 }
+
+TEXT_LOD = 0.45
+"""Below this zoom cards, wires and tokens drop their small text (it would be unreadable anyway)."""
 
 FONT_FAMILY = "DejaVu Sans"
 

@@ -96,7 +96,7 @@ def assert_canvas_shows(window, state: TraceState) -> None:
         assert look.grad == text(state.edge_grads.get(edge)), edge
         # Only the wire of the step just taken carries its chain-rule label.
         current = isinstance(step, BackwardStep) and step.edge == edge
-        assert look.label == (state.edge_labels[edge] if current else ""), edge
+        assert look.label == (step.label() if current else ""), edge
     highlighted = {node_id for node_id, item in scene.node_items.items() if item.look.highlight}
     if isinstance(step, ForwardStep):
         assert highlighted == {step.node}

@@ -24,8 +24,6 @@ TOKEN_Z = 50.0
 DOT_RADIUS = 6.0
 PILL_GAP = 6.0
 """Between the dot and the pill with the number."""
-TEXT_LOD = 0.45
-"""Below this zoom only the dot is drawn (the cards drop their text there too)."""
 FADE = 0.18
 """The share of the journey over which the number fades in, and out."""
 
@@ -74,7 +72,7 @@ class TokenItem(QGraphicsItem):
         painter.setPen(QPen(QColor("white"), 2.0))
         painter.setBrush(QBrush(self.colour))
         painter.drawEllipse(QPointF(0, 0), DOT_RADIUS, DOT_RADIUS)
-        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < theme.TEXT_LOD:
             return
         # The number fades in as it leaves the source card and out as it reaches the
         # port: at the ends, tokens bound for neighbouring ports would overlap.

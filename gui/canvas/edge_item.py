@@ -19,7 +19,6 @@ _LABEL_FONT = theme.mono_font(8.5)
 _STEP_FONT = theme.font(9, bold=True)
 _METRICS = QFontMetricsF(_LABEL_FONT)
 _STEP_METRICS = QFontMetricsF(_STEP_FONT)
-TEXT_LOD = 0.45
 _WIRE_PEN = QPen(theme.WIRE, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 
@@ -212,7 +211,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         painter.drawPath(self._path)
         if not (self._tags or look.label):
             return
-        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < theme.TEXT_LOD:
             return
         if look.label:
             # The chain-rule step stands in for the two tags while it shows (it ends

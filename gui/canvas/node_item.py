@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.evaluate import INCOMPLETE
 from engine.ops import Op
 from gui import theme
 from gui.canvas.heatmap import grid_size, paint_picture
@@ -33,8 +34,6 @@ ARRAY_GAP = 10.0
 """Between the value's and the gradient's pictures on a card."""
 CARD_CELL = QSizeF(44.0, 16.0)
 """The largest cell of a grid on a card (a short vector gets wide cells, room for its numbers)."""
-TEXT_LOD = 0.45
-"""Below this zoom the card drops its small text (it would be unreadable anyway)."""
 
 _SYMBOL_FONT = theme.font(11.5, bold=True)
 _NAME_FONT = theme.font(10)
@@ -134,7 +133,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
             painter.drawRoundedRect(self.card.adjusted(-3, -3, 3, 3), RADIUS + 3, RADIUS + 3)
 
         border, width, style = theme.CARD_BORDER, 1.2, Qt.PenStyle.SolidLine
-        if look.problem_kind == "incomplete":
+        if look.problem_kind == INCOMPLETE:
             border, width, style = theme.INCOMPLETE, 1.6, Qt.PenStyle.DashLine
         elif look.problem_kind:
             border, width = theme.FAILED, 1.8
@@ -160,7 +159,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
 
         for port in (*self.inputs, self.output):
             port.draw(painter, presenting)
-        if lod < TEXT_LOD:
+        if lod < theme.TEXT_LOD:
             painter.setPen(theme.CARD_TEXT)
             painter.setFont(_BIG_SYMBOL_FONT)
             painter.drawText(self.card, Qt.AlignmentFlag.AlignCenter, self._short_symbol())
@@ -194,7 +193,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
                              QFontMetricsF(_NAME_FONT).elidedText(self.name, Qt.TextElideMode.ElideLeft,
                                                                    name_rect.width()))
         if self.look.problem_kind:
-            colour = theme.INCOMPLETE if self.look.problem_kind == "incomplete" else theme.FAILED
+            colour = theme.INCOMPLETE if self.look.problem_kind == INCOMPLETE else theme.FAILED
             centre = QPointF(self.card.right() - 12, self.card.top() - 0.5)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(colour))
@@ -227,10 +226,10 @@ class NodeItem(HoverReporting, QGraphicsItem):
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
         elif self.look.problem_kind:
             painter.setFont(_SMALL_FONT)
-            painter.setPen(theme.INCOMPLETE if self.look.problem_kind == "incomplete" else theme.FAILED)
+            painter.setPen(theme.INCOMPLETE if self.look.problem_kind == INCOMPLETE else theme.FAILED)
             painter.drawText(rows.adjusted(0, 0, 0, -rows.height() / 2),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             "incomplete" if self.look.problem_kind == "incomplete" else "no value")
+                             "incomplete" if self.look.problem_kind == INCOMPLETE else "no value")
             painter.setFont(_NUMBER_FONT)
         if self.look.grad:
             painter.setPen(theme.GRADIENT)

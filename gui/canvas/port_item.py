@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
 
+from engine.evaluate import INCOMPLETE
 from gui import theme
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class PortItem(QGraphicsItem):
         elif not presenting and self._hovered:
             border = theme.SELECTION
             radius = RADIUS + 1.5
-        if not self.is_output and not self.connected and self.node.look.problem_kind == "incomplete":
+        if not self.is_output and not self.connected and self.node.look.problem_kind == INCOMPLETE:
             border = theme.INCOMPLETE
         painter.setPen(QPen(border, 1.6))
         painter.setBrush(QBrush(fill))
