@@ -36,7 +36,7 @@ def run_eval(argv: list[str]) -> int:
     from engine.errors import StudioError
     from engine.report import collector_paused, evaluate_file, report_pieces
 
-    with collector_paused():
+    with collector_paused(frozen_after=True):  # the process ends next
         try:
             evaluation = evaluate_file(args.graph)
         except StudioError as error:

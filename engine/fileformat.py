@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from engine import strictjson
+from engine import fastjson, strictjson
 from engine.errors import BadValue, FileFormatError
 from engine.ops import OPS, Op, OpRegistry
 from engine.plan import Edge, Wiring, topological_order
@@ -105,7 +105,7 @@ def _parse_nodes(raw_nodes: list[Any], registry: OpRegistry, adopt: bool) -> tup
     index: dict[str, int] = {}
     ops: list[Op] = []
     known = {op.name: op for op in registry}
-    isfinite = math.isfinite
+    isfinite, float64 = math.isfinite, np.float64
     for position, raw in enumerate(raw_nodes):
         if type(raw) is not dict:
             raise FileFormatError(f"node {position + 1} is not an object")
@@ -114,7 +114,8 @@ def _parse_nodes(raw_nodes: list[Any], registry: OpRegistry, adopt: bool) -> tup
         attrs.pop("result", None)
         if type(node_id) is not str:
             node_id = _node_id(node_id, f"node {position + 1}")
-        if node_id in index:
+        index[node_id] = position  # one lookup instead of two: a repeated id does not grow the index
+        if len(index) == position:
             raise FileFormatError(f"the id '{node_id}' is used by more than one node")
         op_name = attrs.get("op")
         op = known.get(op_name) if type(op_name) is str else None
@@ -132,11 +133,14 @@ def _parse_nodes(raw_nodes: list[Any], registry: OpRegistry, adopt: bool) -> tup
         if "label" in attrs and not isinstance(attrs["label"], str):
             raise FileFormatError(f"node '{node_id}' has a label that is not text")
         if op.forward is None and "value" in attrs:
-            try:
-                attrs["value"] = parse_value(attrs["value"])
-            except BadValue as error:
-                raise FileFormatError(f"node '{node_id}' has a bad value: {error}") from None
-        index[node_id] = position
+            value = attrs["value"]
+            if type(value) is float and isfinite(value):
+                attrs["value"] = float64(value)  # what parse_value gives, without its round of checks
+            else:
+                try:
+                    attrs["value"] = parse_value(value)
+                except BadValue as error:
+                    raise FileFormatError(f"node '{node_id}' has a bad value: {error}") from None
         ops.append(op)
         nodes.append((node_id, attrs))
     return nodes, index, ops
@@ -240,7 +244,7 @@ def parse_data(data: Any, registry: OpRegistry | None = None, *, adopt: bool = F
 
 def parse_text(text: str | bytes, registry: OpRegistry | None = None) -> GraphSpec:
     try:
-        data = strictjson.loads(text)
+        data = fastjson.loads(text) if isinstance(text, bytes) else strictjson.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
         raise FileFormatError(f"it is not JSON{where}") from None
