@@ -40,6 +40,8 @@ class Wiring:
     sources: list[list[int]]
     """Per node, per port: the source node's index, or -1 where nothing is wired."""
     in_edges: list[list[Edge | None]]
+    """Per node, per port: the edge wired into it; empty when a file was read without
+    its edges (fileformat's keep_edges=False, for `main.py eval`)."""
     order: list[int]
     """Topological order of every node not on or behind a cycle."""
     unordered: list[int]

@@ -37,8 +37,11 @@ def plan_from_spec(spec: GraphSpec) -> Plan:
 
 
 def evaluate_file(path: str | os.PathLike[str]) -> Evaluation:
-    """Evaluate a file; raises FileFormatError or EvaluationError (naming the node)."""
-    evaluation = evaluate_plan(plan_from_spec(read_file(path)))
+    """Evaluate a file for its report; raises FileFormatError or EvaluationError (naming the node).
+
+    The file is read without its edge objects (the report names nodes only), so the
+    evaluation has no trace and no gradients by edge: its plan's in_edges are empty."""
+    evaluation = evaluate_plan(plan_from_spec(read_file(path, keep_edges=False)))
     if not evaluation.ok:
         raise EvaluationError(f"Cannot compute the output: {evaluation.output_cause()}.")
     return evaluation

@@ -1,6 +1,7 @@
 """The fast paths of `main.py eval` give what the plain ones gave: a file decoded with
-orjson opens exactly as Python's json reads it (engine/fastjson.py), and the report
-is the very text `json.dumps` writes (engine/report.py)."""
+orjson opens exactly as Python's json reads it (engine/fastjson.py), a file read
+without its edges is refused with the same sentences (fileformat's keep_edges), and
+the report is the very text `json.dumps` writes (engine/report.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from engine_helpers import ENGINE_SETTINGS
 from hypothesis import given
 from hypothesis import strategies as st
+from test_engine_fileformat import REFUSALS, write
 
 from engine import fastjson, strictjson
 from engine.document import GraphDocument
@@ -148,3 +150,32 @@ def test_eval_of_a_file_writes_the_text_json_dumps_writes(tmp_path: Path) -> Non
     assert report["nodes"]["c"] == {"value": -3e-200, "grad": None}
     assert report["nodes"]["a"] == {"value": 1e-5, "grad": pytest.approx(1.0 - 2.5e-9, rel=1e-15)}
     np.testing.assert_allclose(report["nodes"]["b"]["grad"], [[1e-5, 1e-5]], rtol=1e-15)
+
+
+@pytest.mark.parametrize(("what", "content", "words"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_eval_reads_a_file_without_its_edges_with_the_same_refusals(tmp_path: Path, what: str, content: Any,
+                                                                    words: list[str]) -> None:
+    path = tmp_path / "bad.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        write(tmp_path, content, "bad.json")
+    with pytest.raises(FileFormatError) as with_edges:
+        read_file(path)
+    with pytest.raises(FileFormatError) as without_edges:
+        read_file(path, keep_edges=False)
+    assert str(without_edges.value) == str(with_edges.value)
+
+
+def test_a_file_read_without_its_edges_has_the_same_wiring(tmp_path: Path) -> None:
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps(_graph(
+        [{"id": "x", "op": "input", "value": 3.0}, {"id": 7, "op": "mul"}, {"id": "r", "op": "relu"}],
+        [{"source": "x", "target": 7, "port": 1}, {"source": "x", "target": 7, "port": 0, "key": 0},
+         {"source": 7, "target": "r", "port": 0}])))
+    full, lean = read_file(path), read_file(path, keep_edges=False)
+    assert lean.edges == [] and lean.wiring.in_edges == []
+    assert lean.nodes == full.nodes and lean.graph == full.graph
+    assert (lean.wiring.index, lean.wiring.sources, lean.wiring.order) == (
+        full.wiring.index, full.wiring.sources, full.wiring.order) == ({"x": 0, "7": 1, "r": 2}, [[], [0, 0], [1]],
+                                                                        [0, 1, 2])
