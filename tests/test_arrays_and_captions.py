@@ -154,8 +154,7 @@ def test_the_step_label_sits_beside_the_wire_it_describes(qtbot):
         item = window.scene.edge_items[step.edge]
         anchor = item._anchor
         # The leader starts on the step's own wire ...
-        assert min(math.hypot(p.x() - anchor.x(), p.y() - anchor.y())
-                   for p in sample_path(item.path(), 1.0)) < 1.5
+        assert min(math.hypot(x - anchor.x(), y - anchor.y()) for x, y in sample_path(item.path(), 0.5)) < 1.5
         # ... and the label covers no other wire's number tag.
         for other in window.scene.edge_items.values():
             if other is not item:

@@ -3,6 +3,7 @@ carries in green above it and the gradient it carried back in red below it."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -54,7 +55,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         self.port = port
         self.look = NO_EDGE_LOOK
         self._path = QPainterPath()
-        self._samples: list[QPointF] | None = None
+        self._samples: np.ndarray | None = None
         self._tags: list[tuple[QRectF, str, str]] = []
         """(rect, "value" or "grad", text to draw) for each number tag shown."""
         self._placed_key: tuple | None = None
@@ -73,8 +74,8 @@ class EdgeItem(HoverReporting, QGraphicsItem):
     def path(self) -> QPainterPath:
         return self._path
 
-    def samples(self) -> list[QPointF]:
-        """Points along the wire (to tell whether a label would cover it)."""
+    def samples(self) -> np.ndarray:
+        """Points along the wire, rows of (x, y) (to tell whether a label would cover it)."""
         if self._samples is None:
             self._samples = sample_path(self._path)
         return self._samples
@@ -107,7 +108,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         tags, tag_anchor, anchor, step_box = self._tags, self._tag_anchor, self._anchor, self._step_box
         samples = self._samples if (start, end) == (self.start, self.end) else None
         if look.label:
-            samples = samples or sample_path(path)
+            samples = sample_path(path) if samples is None else samples
             anchor, step_box = place_step(self.scene(), path, samples, self, self._step_size())
             tags, tag_anchor = [], None
         elif force or key != self._placed_key or tag_anchor is None:

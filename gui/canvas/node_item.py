@@ -20,6 +20,7 @@ from engine.ops import Op
 from gui import theme
 from gui.canvas.heatmap import grid_size, paint_picture
 from gui.canvas.hover import HoverReporting
+from gui.canvas.label_place import cards_changed
 from gui.canvas.looks import NO_NODE_LOOK, NodeLook
 from gui.canvas.port_item import PortItem
 
@@ -111,8 +112,13 @@ class NodeItem(HoverReporting, QGraphicsItem):
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            cards_changed(self.scene(), self)  # wire labels keep off cards: they look cards up
             for edge in self.edges:
                 edge.update_path()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneChange:
+            cards_changed(self.scene())
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
+            cards_changed(value)
         # QGraphicsItem.itemChange only returns `value`; calling it through PySide for
         # every change leaks references to None (a fatal "deallocating None" on big graphs).
         return value
