@@ -5,6 +5,7 @@ written from the op's own templates (engine.ops) through engine.notation.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
@@ -14,7 +15,7 @@ import numpy as np
 from engine.notation import factor, fill, is_number, number, subscript, summed, term
 from engine.ops import TIMES_TEXT, Op
 from engine.plan import Edge
-from engine.values import Value, format_value, is_array, shape_of
+from engine.values import Value, format_number, format_value, is_array, shape_of
 
 
 class Phase(str, Enum):
@@ -41,9 +42,32 @@ def _vbar(number: int) -> str:
     return f"v̄{number}"
 
 
-def sum_text(parts: tuple[Value, ...], preview: int = 3) -> str:
-    """`1 + 3 + (-2)`: the contributions that reach a node at fan-out."""
-    return " + ".join(number(part, preview) for part in parts)
+def sum_text(parts: tuple[Value, ...], preview: int = 3, total: Value | None = None) -> str:
+    """`1 + 3 + (-2)`: the contributions that reach a node at fan-out. Scalar parts
+    are printed to the decimals the total shows, so the sum reads true: with cancelling
+    parts, 4 significant digits each would say `(-1) + 1.13 = 0.1305`."""
+    decimals = _decimals_shown(total)
+    if decimals is None or any(isinstance(part, np.ndarray) for part in parts):
+        return " + ".join(number(part, preview) for part in parts)
+    return " + ".join(factor(_to_decimals(float(part), decimals)) for part in parts)
+
+
+def _decimals_shown(total: Value | None) -> int | None:
+    """How many decimals a scalar total shows in fixed notation, or None."""
+    if total is None or isinstance(total, np.ndarray) or not math.isfinite(float(total)):
+        return None
+    text = format_number(float(total))
+    if "e" in text:
+        return None
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _to_decimals(part: float, decimals: int) -> str:
+    if not math.isfinite(part) or part == 0.0:
+        return format_number(part)
+    magnitude = math.floor(math.log10(abs(part))) + 1
+    # Never fewer than the usual 4 significant digits, never more than float64 holds.
+    return format_number(part, min(15, max(4, magnitude + decimals)))
 
 
 @dataclass(frozen=True)
@@ -239,11 +263,12 @@ class AccumulateStep:
 
     def text(self) -> str:
         """`v̄1 = 1 + 3 + 3 = 7`."""
-        return f"{_vbar(self.number)} = {sum_text(self.contributions)} = {format_value(self.total)}"
+        parts = sum_text(self.contributions, total=self.total)
+        return f"{_vbar(self.number)} = {parts} = {format_value(self.total)}"
 
     def label(self, preview: int = 3) -> str:
         """`∂f/∂x = 1 + 3 + 3 = 7`: the node's gradient is the sum of what its wires brought."""
-        parts = sum_text(self.contributions, preview)
+        parts = sum_text(self.contributions, preview, self.total)
         return f"∂{term(self.output_name)}/∂{term(self.name)} = {parts} = {format_value(self.total, preview=preview)}"
 
     def caption(self) -> str:

@@ -152,7 +152,7 @@ def _apply(state: TraceState, step: Step) -> None:
             state.node_notes[step.source] = f"+= {format_value(step.contribution)}"
     else:
         state.node_grads[step.node] = step.total
-        state.node_notes[step.node] = "= " + sum_text(step.contributions)
+        state.node_notes[step.node] = "= " + sum_text(step.contributions, total=step.total)
 
 
 def build_trace(evaluation: Evaluation) -> Trace:

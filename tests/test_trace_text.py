@@ -215,12 +215,26 @@ def check_step(step, reading: Reading) -> None:
         assert isinstance(step, AccumulateStep)
         contributions = reading.into[step.node]
         assert reading.arrivals[step.node] > 1
-        parts = " + ".join(printed(c, 3) for c in contributions)
         total = format_value(evaluation.grad(step.node))
-        assert step.label() == f"∂{reading.output}/∂{reading.name(step.node)} = {parts} = {total}"
+        head, tail = f"∂{reading.output}/∂{reading.name(step.node)} = ", f" = {total}"
+        assert step.label().startswith(head) and step.label().endswith(tail), step.label()
+        parts = step.label()[len(head):-len(tail)]
         assert step.text() == f"v̄{reading.numbers[step.node]} = {parts} = {total}"
-        if not shape_of(evaluation.grad(step.node)):
-            assert close(sum(number_of(p) for p in split_top(parts, " + ")), float(total)), step.label()
+        shown = split_top(parts, " + ")
+        assert len(shown) == len(contributions), step.label()
+        if shape_of(evaluation.grad(step.node)):
+            assert shown == [printed(c, 3) for c in contributions]
+        else:
+            # Parts are printed to the total's last decimal, so the sum reads true even
+            # when they cancel ((-1) + 1.1305 = 0.1305, not (-1) + 1.13 = 0.1305).
+            unit = 10.0 ** -len(total.split(".")[1]) if "." in total and "e" not in total else 0.0
+            for text, contribution in zip(shown, contributions):
+                assert abs(number_of(text) - float(contribution)) <= max(unit, 5e-4 * abs(float(contribution))), text
+            if unit:
+                error = abs(sum(number_of(p) for p in shown) - float(total))
+                assert error <= (len(shown) + 1) * unit / 2 + 1e-12, step.label()
+            else:
+                assert close(sum(number_of(p) for p in shown), float(total)), step.label()
 
 
 def check_document(document: GraphDocument) -> Evaluation:
@@ -389,3 +403,22 @@ def test_a_step_whose_numbers_are_not_the_evaluations_fails_the_reading() -> Non
     step, reading = neuron_step_7()
     with pytest.raises(AssertionError):
         check_backward_numbers(replace(step, upstream=np.float64(1.0)), reading)
+
+
+def test_a_sum_whose_parts_cancel_prints_them_to_the_totals_decimals() -> None:
+    """f = −x + x² at x = 0.56525: ∂f/∂x = −1 + 2x = 0.1305. At 4 significant digits
+    each, the parts would read (-1) + 1.13 = 0.1305, which is false as written."""
+    document = GraphDocument()
+    document.add_node("input", node_id="x", value=0.56525)
+    document.add_node("neg", node_id="n")
+    document.add_node("square", node_id="s")
+    document.add_node("add", node_id="f")
+    document.add_edge("x", "n", 0)
+    document.add_edge("x", "s", 0)
+    document.add_edge("n", "f", 0)
+    document.add_edge("s", "f", 1)
+    document.set_output("f")
+    evaluation = check_document(document)
+    total = next(s for s in evaluation.trace.steps if isinstance(s, AccumulateStep))
+    assert total.label() == "∂f/∂x = 1.1305 + (-1) = 0.1305"
+    assert total.text().endswith(" = 1.1305 + (-1) = 0.1305")
