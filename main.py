@@ -53,7 +53,7 @@ def run_eval(argv: list[str]) -> int:
 
 
 def run_export(argv: list[str]) -> int:
-    from gui.export_command import export_main
+    from gui.export.subcommand import export_main
 
     return export_main(argv)
 

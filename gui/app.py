@@ -35,9 +35,9 @@ def start_window(argv: list[str]) -> MainWindow:
     """The main window as the app starts it: FILE (or the seed example) open, the
     last window layout back, and an offer to restore what a crash left unsaved."""
     from gui.command_line import file_arguments
-    from gui.file_dialogs import warn
+    from gui.files.dialogs import warn
     from gui.main_window import MainWindow
-    from gui.window_state import restore_window_state
+    from gui.window.state import restore_window_state
 
     paths = file_arguments(argv)  # not Qt's options, nor their values (`-style fusion`)
     document, error = load_document(paths[0] if paths else None)

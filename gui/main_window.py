@@ -10,11 +10,19 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QUndoView
 from engine.document import GraphDocument
 from engine.values import format_value
 from gui.animation.actions import AnimationActions
+from gui.canvas.empty_hint import EmptyCanvasHint
 from gui.canvas.inline_edit import InlineEditor
+from gui.canvas.presenter import CanvasPresenter
 from gui.canvas.scene import GraphScene
 from gui.canvas.view import GraphView
-from gui.context_menu import ContextMenus
-from gui.dock_layout import (
+from gui.editing.actions import EditActions
+from gui.editing.context_menu import ContextMenus
+from gui.editing.editor import GraphEditor
+from gui.files.controller import FileController
+from gui.panels.inspector import Inspector
+from gui.panels.palette import OpPalette
+from gui.panels.quick_add import Choice, QuickAddPopup
+from gui.window.docks import (
     NarrowWindowDocks,
     add_dock_toggles,
     arrange_right_docks,
@@ -22,14 +30,6 @@ from gui.dock_layout import (
     protect_canvas,
     start_widths,
 )
-from gui.edit_actions import EditActions
-from gui.editor import GraphEditor
-from gui.empty_hint import EmptyCanvasHint
-from gui.file_controller import FileController
-from gui.inspector import Inspector
-from gui.palette import OpPalette
-from gui.presenter import CanvasPresenter
-from gui.quick_add import Choice, QuickAddPopup
 
 MESSAGE_MS = 6000
 HINT = "Tab adds an operation; drag from an output port to an input port to wire; double-click a card to edit."

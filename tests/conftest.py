@@ -56,8 +56,8 @@ def _file_questions_answered(request: pytest.FixtureRequest, monkeypatch: pytest
     if not {"qtbot", "qapp"} & set(request.fixturenames):
         return
     request.getfixturevalue("qapp")  # the gui modules make fonts when imported
-    from gui import recovery
-    from gui.file_controller import FileController
+    from gui.files import recovery
+    from gui.files.controller import FileController
 
     monkeypatch.setattr(FileController, "ask_unsaved", lambda self, reason, offer_save=True: "discard")
     monkeypatch.setattr(FileController, "ask_restore", lambda self, recovered: "later")

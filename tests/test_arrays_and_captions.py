@@ -17,7 +17,7 @@ from engine.document import GraphDocument
 from engine.trace import BackwardStep
 from gui.canvas.heatmap import ArrayPicture, picture_of
 from gui.canvas.label_place import sample_path
-from gui.render import render_image, step_caption
+from gui.export.render import render_image, step_caption
 
 EXAMPLE_NAMES = sorted(path.name for path in EXAMPLES.glob("*.json"))
 

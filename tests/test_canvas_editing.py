@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from engine.values import format_value
-from gui.palette import OP_ROLE
+from gui.panels.palette import OP_ROLE
 
 
 def trigger(window, name: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from engine.examples import SEED_EXAMPLE
-from gui.export_command import export_main
+from gui.export.subcommand import export_main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,8 +15,8 @@ from PySide6.QtGui import QGuiApplication, QImage
 from engine.document import GraphDocument
 from engine.fileformat import read_file
 from engine.values import value_to_json
-from gui.export_actions import ExportActions
-from gui.export_dialog import ExportDialog, ExportOptions
+from gui.export.actions import ExportActions
+from gui.export.dialog import ExportDialog, ExportOptions
 
 
 def choose(monkeypatch, options: ExportOptions | None) -> list[ExportOptions]:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from test_canvas_editing import drop_op
 
 from gui.canvas.port_item import REFUSED_FILL
-from gui.quick_add import fit_rect
+from gui.panels.quick_add import fit_rect
 
 MICROGRAD_O = math.tanh(2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432)
 

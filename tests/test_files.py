@@ -409,7 +409,7 @@ def test_the_question_names_the_graph(qtbot, window):
 
 
 def test_recent_entries_with_the_same_name_show_their_folder():
-    from gui.recent_files import menu_labels
+    from gui.files.recent import menu_labels
 
     paths = [Path("/term1/graph.json"), Path("/term2/graph.json"), Path("/term2/other.json")]
     assert menu_labels(paths) == ["graph.json (term1)", "graph.json (term2)", "other.json"]

@@ -15,9 +15,9 @@ from file_helpers import Dialogs, answer, copy_example, edit, file_data, trigger
 
 from engine.document import GraphDocument
 from engine.fileformat import read_file
-from gui import recovery
 from gui.app import start_window
-from gui.recovery import RECOVERY_DELAY_MS, RecoveryFiles
+from gui.files import recovery
+from gui.files.recovery import RECOVERY_DELAY_MS, RecoveryFiles
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST_MS = 20
@@ -113,7 +113,7 @@ def crash_with_unsaved_changes(directory: Path, graph_file: Path, belongs_to: Pa
         import json, os, sys
         from pathlib import Path
         sys.path.insert(0, {str(ROOT)!r})
-        from gui.recovery import RecoveryFiles
+        from gui.files.recovery import RecoveryFiles
         graph = json.loads(Path({str(graph_file)!r}).read_text())
         graph["nodes"][0]["value"] = 42.0
         belongs_to = {str(belongs_to) if belongs_to else None!r}
@@ -135,7 +135,7 @@ def test_after_a_crash_the_next_start_offers_and_restores(qtbot, directory, tmp_
         offered.append(recovered.name)
         return "restore"
 
-    from gui.file_controller import FileController
+    from gui.files.controller import FileController
     monkeypatch.setattr(FileController, "ask_restore", restore)
     window = start_window([])
     qtbot.addWidget(window)
@@ -154,7 +154,7 @@ def test_after_a_crash_the_next_start_offers_and_restores(qtbot, directory, tmp_
 
 def test_restoring_an_untitled_graph_keeps_it_untitled(qtbot, directory, tmp_path, monkeypatch):
     crash_with_unsaved_changes(directory, copy_example(tmp_path, "fan_out.json"), None)
-    from gui.file_controller import FileController
+    from gui.files.controller import FileController
     monkeypatch.setattr(FileController, "ask_restore", lambda _self, _recovered: "restore")
     window = start_window([])
     qtbot.addWidget(window)
@@ -169,7 +169,7 @@ def test_restoring_an_untitled_graph_keeps_it_untitled(qtbot, directory, tmp_pat
 @pytest.mark.parametrize(("choice", "kept"), [("discard", False), ("later", True)])
 def test_declining_the_offer(qtbot, directory, tmp_path, monkeypatch, choice, kept):
     crash_with_unsaved_changes(directory, copy_example(tmp_path), None)
-    from gui.file_controller import FileController
+    from gui.files.controller import FileController
     monkeypatch.setattr(FileController, "ask_restore", lambda _self, _recovered: choice)
     window = start_window([])
     qtbot.addWidget(window)

@@ -14,7 +14,7 @@ from engine.document import GraphDocument
 from engine.errors import EditRefused
 from engine.fileformat import read_file
 from engine.report import eval_report
-from gui.commands import RenameCommand
+from gui.editing.commands import RenameCommand
 
 
 def neuron_by_ids() -> GraphDocument:
@@ -94,7 +94,7 @@ def test_new_nodes_get_readable_ids() -> None:
 
 
 def test_eval_keys_results_by_the_names_typed(qtbot, tmp_path) -> None:
-    from gui.editor import GraphEditor
+    from gui.editing.editor import GraphEditor
 
     editor = GraphEditor(neuron_by_ids())
     for node_id, name in (("a", "x1"), ("b", "w1"), ("c", "x2"), ("d", "w2"), ("e", "b"), ("add2", "n"),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from engine.document import GraphDocument
 from engine.errors import EditRefused
 from gui.canvas.scene import GraphScene
-from gui.editor import GraphEditor
+from gui.editing.editor import GraphEditor
 
 OPS = ["input", "constant", "add", "mul", "tanh", "exp", "sum", "pow", "neg"]
 

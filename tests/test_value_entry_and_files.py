@@ -15,8 +15,8 @@ from file_helpers import Dialogs, copy_example, trigger
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtTest import QTest
 
-from gui.export_actions import EXPORT_DIRECTORY_KEY, ExportActions
-from gui.export_dialog import ExportOptions
+from gui.export.actions import EXPORT_DIRECTORY_KEY, ExportActions
+from gui.export.dialog import ExportOptions
 
 
 def type_value(qtbot, window, node_id: str, text: str) -> None:

@@ -10,9 +10,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget
 
-from gui.dock_layout import CANVAS_MIN_WIDTH, NARROW_WINDOW
-from gui.empty_hint import EMPTY_CANVAS_TEXT
-from gui.render import render_image
+from gui.canvas.empty_hint import EMPTY_CANVAS_TEXT
+from gui.export.render import render_image
+from gui.window.docks import CANVAS_MIN_WIDTH, NARROW_WINDOW
 
 
 def docks(window) -> list[QDockWidget]:

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QStyle
 from gui.animation.caption import CaptionBar
 from gui.animation.controller import SPEEDS, AnimationController
 from gui.animation.follow import StepFollower
+from gui.animation.trace_dock import TraceDock
 from gui.animation.transport import TransportBar, speed_text
 from gui.qt_actions import make_action
-from gui.trace_panel import TraceDock
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from gui import theme
 from gui.animation.controller import AnimationController
-from gui.render import step_caption
+from gui.export.render import step_caption
 
 MARGIN = 10
 """Between the bar and the viewport's edges."""

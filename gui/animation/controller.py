@@ -17,7 +17,7 @@ from PySide6.QtCore import QEasingCurve, QObject, QTimer, QVariantAnimation, Sig
 from engine.evaluate import Evaluation
 from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
 from gui.animation.tokens import TokenItem, tokens_for
-from gui.presenter import CanvasPresenter
+from gui.canvas.presenter import CanvasPresenter
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 TRAVEL_MS = 750

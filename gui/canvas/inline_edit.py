@@ -22,7 +22,7 @@ from gui.canvas.node_item import HEADER, ROW
 if TYPE_CHECKING:
     from gui.canvas.node_item import NodeItem
     from gui.canvas.view import GraphView
-    from gui.editor import GraphEditor
+    from gui.editing.editor import GraphEditor
 
 MIN_WIDTH = 160
 MIN_HEIGHT = 26

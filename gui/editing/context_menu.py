@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtWidgets import QMenu
 
 from gui.canvas.wire_drag import new_node_centre
-from gui.quick_add import Choice
+from gui.panels.quick_add import Choice
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow

@@ -14,8 +14,8 @@ from engine.fragment import MIME_TYPE, bounding_centre, fragment_text, parse_fra
 from engine.layout import layered_positions
 from engine.plan import Edge
 from engine.values import parse_value_text
-from gui import commands
 from gui.canvas.wire_drag import WireIntent
+from gui.editing import commands
 
 DUPLICATE_OFFSET = (40.0, 40.0)
 

@@ -14,11 +14,11 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDialog, QMenu
 
 from engine.fileformat import write_json_atomic
-from gui.export_command import MAX_SIDE
-from gui.export_dialog import ExportDialog, ExportOptions, picture_rect
-from gui.file_dialogs import GRAPH_FILTER, choose_save_path, file_problem, last_directory, remember_directory, warn
+from gui.export.dialog import ExportDialog, ExportOptions, picture_rect
+from gui.export.render import png_bytes, render_image, write_picture
+from gui.export.subcommand import MAX_SIDE
+from gui.files.dialogs import GRAPH_FILTER, choose_save_path, file_problem, last_directory, remember_directory, warn
 from gui.qt_actions import make_action
-from gui.render import png_bytes, render_image, write_picture
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow

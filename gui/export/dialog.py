@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.canvas.scene import GraphScene
-from gui.render import picture_bounds
+from gui.export.render import picture_bounds
 
 SCALES = (1, 2, 4)
 FORMATS = ("png", "svg")

@@ -111,9 +111,9 @@ def _export(argv: list[str]) -> None:
 
     _app = QApplication.instance() or QApplication([sys.argv[0]])  # alive until the picture is written
     # The canvas modules make fonts when imported, which needs the application first.
+    from gui.canvas.presenter import CanvasPresenter
     from gui.canvas.scene import GraphScene
-    from gui.presenter import CanvasPresenter
-    from gui.render import picture_bounds, step_caption, write_picture
+    from gui.export.render import picture_bounds, step_caption, write_picture
 
     scene = GraphScene(document)
     presenter = CanvasPresenter(document, scene)

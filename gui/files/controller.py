@@ -21,9 +21,9 @@ from engine.document import GraphDocument
 from engine.errors import StudioError
 from engine.examples import EXAMPLES_DIR, example_files
 from engine.fileformat import read_file, write_json_atomic
-from gui import recovery
-from gui.export_actions import ExportActions
-from gui.file_dialogs import (
+from gui.export.actions import ExportActions
+from gui.files import recovery
+from gui.files.dialogs import (
     APP_NAME,
     GRAPH_FILTER,
     choose_open_path,
@@ -33,10 +33,10 @@ from gui.file_dialogs import (
     remember_directory,
     warn,
 )
+from gui.files.recent import RecentFiles, menu_labels
+from gui.files.recovery import RecoveredGraph, RecoveryFiles, RecoveryWriter
 from gui.qt_actions import make_action
-from gui.recent_files import RecentFiles, menu_labels
-from gui.recovery import RecoveredGraph, RecoveryFiles, RecoveryWriter
-from gui.window_state import save_window_state
+from gui.window.state import save_window_state
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow

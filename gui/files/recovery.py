@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoStack
 
 from engine.document import GraphDocument
 from engine.fileformat import parse_data, write_json_atomic
-from gui.file_dialogs import file_problem
+from gui.files.dialogs import file_problem
 
 RECOVERY_DELAY_MS = 2000
 RECOVERY_FORMAT = "backprop-studio-recovery"

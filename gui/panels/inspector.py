@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 from engine.document import GraphDocument
 from engine.values import value_to_json
 from gui import theme
+from gui.canvas.presenter import CanvasPresenter
 from gui.canvas.scene import GraphScene
-from gui.editor import GraphEditor
+from gui.editing.editor import GraphEditor
 from gui.panels.value_view import ValueView
-from gui.presenter import CanvasPresenter
 
 
 def value_text(value) -> str:

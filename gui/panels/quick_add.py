@@ -18,7 +18,7 @@ from engine.errors import StudioError
 from engine.ops import OpRegistry
 from engine.values import parse_value_text
 from gui import theme
-from gui.palette import OP_ROLE, op_matches
+from gui.panels.palette import OP_ROLE, op_matches
 
 WIDTH = 340
 HEIGHT = 380
