@@ -1,4 +1,7 @@
-"""A tiny observer mechanism: the engine announces changes without knowing Qt."""
+"""A tiny observer mechanism: the engine announces changes without knowing Qt.
+
+Subscribing returns a handle; an observer keeps its handles and releases them when
+it goes away, so a document that outlives a window never calls into a deleted one."""
 
 from __future__ import annotations
 
@@ -6,21 +9,75 @@ from collections.abc import Callable
 from typing import Any
 
 
-class Event:
-    """A list of callbacks run, in subscription order, on every `emit`."""
+class Subscription:
+    """One callback on one event, until `release()` (idempotent; `close()` is the same)."""
 
-    __slots__ = ("_callbacks",)
+    __slots__ = ("_event", "callback")
+
+    def __init__(self, event: Event, callback: Callable[..., Any]) -> None:
+        self._event: Event | None = event
+        self.callback = callback
+
+    @property
+    def active(self) -> bool:
+        return self._event is not None
+
+    def release(self) -> None:
+        event, self._event = self._event, None
+        if event is not None:
+            event._subscriptions.remove(self)
+
+    close = release
+
+
+class Event:
+    """Callbacks run, in subscription order, on every `emit`."""
+
+    __slots__ = ("_subscriptions",)
 
     def __init__(self) -> None:
-        self._callbacks: list[Callable[..., Any]] = []
+        self._subscriptions: list[Subscription] = []
 
-    def subscribe(self, callback: Callable[..., Any]) -> None:
-        self._callbacks.append(callback)
+    def subscribe(self, callback: Callable[..., Any]) -> Subscription:
+        subscription = Subscription(self, callback)
+        self._subscriptions.append(subscription)
+        return subscription
 
-    def unsubscribe(self, callback: Callable[..., Any]) -> None:
-        self._callbacks.remove(callback)
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscriptions)
 
     def emit(self, *args: Any) -> None:
-        # Iterate over a copy: a callback may unsubscribe itself.
-        for callback in tuple(self._callbacks):
-            callback(*args)
+        # Iterate over a copy: a callback may release itself or others; one released
+        # during this emit is not called any more (its observer may be gone).
+        for subscription in tuple(self._subscriptions):
+            if subscription.active:
+                subscription.callback(*args)
+
+
+class Subscriptions:
+    """An observer's handles, released all at once when it closes."""
+
+    __slots__ = ("_handles",)
+
+    def __init__(self) -> None:
+        self._handles: list[Subscription] = []
+
+    def subscribe(self, event: Event, callback: Callable[..., Any]) -> Subscription:
+        handle = event.subscribe(callback)
+        self._handles.append(handle)
+        return handle
+
+    def add(self, handle: Subscription) -> Subscription:
+        self._handles.append(handle)
+        return handle
+
+    def __len__(self) -> int:
+        return sum(handle.active for handle in self._handles)
+
+    def release(self) -> None:
+        handles, self._handles = self._handles, []
+        for handle in handles:
+            handle.release()
+
+    close = release

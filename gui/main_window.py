@@ -3,6 +3,8 @@ It holds no graph state of its own; everything observes the one document."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QUndoView, QWidget
@@ -19,6 +21,7 @@ from gui.editing.actions import EditActions
 from gui.editing.context_menu import ContextMenus
 from gui.editing.editor import GraphEditor
 from gui.files.controller import FileController
+from gui.observing import subscriptions_of
 from gui.panels.inspector import Inspector
 from gui.panels.palette import OpPalette
 from gui.panels.quick_add import Choice, QuickAddPopup
@@ -116,7 +119,11 @@ class MainWindow(QMainWindow):
         view.zoomChanged.connect(lambda zoom: self.zoom_status.setText(f"{zoom * 100:.0f}%"))
         self.palette.opActivated.connect(lambda op: self._add_op_at(op, view.cursor_scene_position()))
         self.presenter.evaluated.connect(lambda _evaluation: self._update_output_status())
-        self.document.reset.subscribe(self._follow_registry)
+        self._subscriptions = subscriptions_of(self)
+        self._subscriptions.subscribe(self.document.reset, self._follow_registry)
+        # Deleted without a close: the inspector still lets go of the scene before Qt deletes
+        # the scene (which deselects on its way out). The window's destroyed comes first.
+        self.destroyed.connect(partial(Inspector.detach, self.inspector))
         view.zoomChanged.emit(view.zoom())
 
     # --------------------------------------------------------------- helpers
@@ -162,6 +169,15 @@ class MainWindow(QMainWindow):
         if not self.files.close_requested():  # unsaved changes, and the person chose Cancel
             event.ignore()
             return
-        self.presenter.detach()
-        self.document.reset.unsubscribe(self._follow_registry)
+        self.detach()
         super().closeEvent(event)
+
+    def detach(self) -> None:
+        """Let go of the document, which may outlive this window: every observer in it
+        releases its subscriptions (each also does when Qt deletes it)."""
+        self._subscriptions.release()
+        self.presenter.detach()
+        self.scene.detach()
+        self.inspector.detach()
+        self.inline_edit.detach()
+        self.empty_hint.detach()

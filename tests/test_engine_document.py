@@ -187,15 +187,15 @@ def test_replace_with_adopts_the_other_graph_and_announces_reset() -> None:
     assert document.evaluation().value("z") == 7.0
 
 
-def test_a_callback_may_unsubscribe_itself() -> None:
+def test_a_callback_may_release_itself() -> None:
     document = GraphDocument()
     calls: list[str] = []
 
     def once(node_id: str) -> None:
         calls.append(node_id)
-        document.node_added.unsubscribe(once)
+        subscription.release()
 
-    document.node_added.subscribe(once)
+    subscription = document.node_added.subscribe(once)
     document.add_node("input")
     document.add_node("input")
     assert calls == ["x1"]

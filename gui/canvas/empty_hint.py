@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from engine.document import GraphDocument
 from gui import theme
+from gui.observing import subscriptions_of
 
 EMPTY_CANVAS_TEXT = ("This graph is empty.\n"
                      "Double-click here or press Tab\n"
@@ -30,10 +31,13 @@ class EmptyCanvasHint(QLabel):
         # Scrolling the view scrolls the viewport's children too: put it back in the middle.
         view.horizontalScrollBar().valueChanged.connect(self._centre)
         view.verticalScrollBar().valueChanged.connect(self._centre)
-        document.changed.subscribe(self.follow_document)
         # The document may outlive this label (tests reuse documents): stop listening with it.
-        self.destroyed.connect(lambda: document.changed.unsubscribe(self.follow_document))
+        self._subscriptions = subscriptions_of(self)
+        self._subscriptions.subscribe(document.changed, self.follow_document)
         self.follow_document()
+
+    def detach(self) -> None:
+        self._subscriptions.release()
 
     def follow_document(self) -> None:
         self.setVisible(len(self.document) == 0)

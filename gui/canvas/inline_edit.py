@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from engine.values import value_to_json
 from gui import theme
 from gui.canvas.node_item import HEADER, ROW
+from gui.observing import subscriptions_of
 
 if TYPE_CHECKING:
     from gui.canvas.node_item import NodeItem
@@ -79,15 +80,19 @@ class InlineEditor(QObject):
                                  f" border: 1px solid {theme.FAILED.name()}; border-radius: 4px; padding: 3px; }}")
         self.error.hide()
         document = editor.document
-        observing = [(document.node_removed, self._on_node_removed), (document.node_renamed, self._on_node_renamed),
-                     (document.node_moved, self._on_node_moved), (document.reset, self.cancel)]
-        for event, handler in observing:
-            event.subscribe(handler)
         # The document may outlive the window: stop observing it when the view goes.
-        view.destroyed.connect(lambda *_: [event.unsubscribe(handler) for event, handler in observing])
+        self._subscriptions = subscriptions_of(view)
+        for event, handler in [(document.node_removed, self._on_node_removed),
+                               (document.node_renamed, self._on_node_renamed),
+                               (document.node_moved, self._on_node_moved), (document.reset, self.cancel)]:
+            self._subscriptions.subscribe(event, handler)
         view.horizontalScrollBar().valueChanged.connect(self.place)
         view.verticalScrollBar().valueChanged.connect(self.place)
         view.zoomChanged.connect(self.place)
+
+    def detach(self) -> None:
+        """Stop observing the document (the window is closing)."""
+        self._subscriptions.release()
 
     @property
     def is_open(self) -> bool:

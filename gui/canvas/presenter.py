@@ -10,6 +10,7 @@ from engine.document import GraphDocument
 from engine.evaluate import Evaluation
 from engine.trace import final_state
 from gui.canvas.scene import Display, GraphScene
+from gui.observing import subscriptions_of
 
 
 class CanvasPresenter(QObject):
@@ -34,11 +35,14 @@ class CanvasPresenter(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh)
-        document.changed.subscribe(self._schedule)
+        self._subscriptions = subscriptions_of(self)
+        self._subscriptions.subscribe(document.changed, self._schedule)
         self._render()
 
     def detach(self) -> None:
-        self.document.changed.unsubscribe(self._schedule)
+        """Stop observing the document (also done when the presenter is destroyed)."""
+        self._timer.stop()
+        self._subscriptions.release()
 
     def _schedule(self) -> None:
         if self.applied is not None:

@@ -31,6 +31,7 @@ from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import HIT_RADIUS, PortItem
 from gui.canvas.wire_drag import WireDrag, WireIntent
 from gui.canvas.wire_overview import WireOverview
+from gui.observing import subscriptions_of
 
 GRID = 24.0
 SCENE_MARGIN = 1500.0
@@ -78,7 +79,8 @@ class GraphScene(QGraphicsScene):
         """True when zoomed far out: wires drawn by one WireOverview item."""
         self.wire_overview = WireOverview(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        self._observing = [
+        self._subscriptions = subscriptions_of(self)
+        for event, handler in [
             (document.node_added, self._on_node_added),
             (document.node_removed, self._on_node_removed),
             (document.node_moved, self._on_node_moved),
@@ -87,15 +89,13 @@ class GraphScene(QGraphicsScene):
             (document.edge_added, self._on_edge_added),
             (document.edge_removed, self._on_edge_removed),
             (document.reset, self.rebuild),
-        ]
-        for event, handler in self._observing:
-            event.subscribe(handler)
+        ]:
+            self._subscriptions.subscribe(event, handler)
         self.rebuild()
 
     def detach(self) -> None:
-        """Stop observing the document (the scene is going away)."""
-        for event, handler in self._observing:
-            event.unsubscribe(handler)
+        """Stop observing the document (the scene is going away; it also stops when destroyed)."""
+        self._subscriptions.release()
 
     # ------------------------------------------------------ mirroring the document
     def cancel_wire(self) -> None:

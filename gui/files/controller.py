@@ -35,6 +35,7 @@ from gui.files.dialogs import (
 )
 from gui.files.recent import RecentFiles, menu_labels
 from gui.files.recovery import RecoveredGraph, RecoveryFiles, RecoveryWriter
+from gui.observing import subscriptions_of
 from gui.qt_actions import make_action
 from gui.window.state import save_window_state
 
@@ -132,7 +133,9 @@ class FileController:
         self.refresh_recent_menu()
 
         self.undo_stack.cleanChanged.connect(self.update_title)
-        self.document.graph_changed.subscribe(self.update_title)
+        # Released on close (or with the window): the document may outlive it.
+        self._title_subscription = subscriptions_of(window).subscribe(self.document.graph_changed,
+                                                                      self.update_title)
         window.view.fileDropped.connect(self.open_dropped)
         window.setAcceptDrops(True)
         self._drops = _FileDrops(self)
@@ -412,5 +415,6 @@ class FileController:
             return False
         save_window_state(self.window)
         self.recovery.close()
+        self._title_subscription.release()
         self._closed = True
         return True

@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoStack
 from engine.document import GraphDocument
 from engine.fileformat import parse_data, write_json_atomic
 from gui.files.dialogs import file_problem
+from gui.observing import subscriptions_of
 
 RECOVERY_DELAY_MS = 2000
 RECOVERY_FORMAT = "backprop-studio-recovery"
@@ -152,7 +153,8 @@ class RecoveryWriter(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
         self.timer.timeout.connect(self.write_now)
-        document.changed.subscribe(self.schedule)
+        self._subscriptions = subscriptions_of(self)
+        self._subscriptions.subscribe(document.changed, self.schedule)
         undo_stack.cleanChanged.connect(self.schedule)
 
     def schedule(self, *_args: Any) -> None:
@@ -178,5 +180,5 @@ class RecoveryWriter(QObject):
     def close(self) -> None:
         """A normal close: stop watching and remove the recovery file."""
         self.timer.stop()
-        self.document.changed.unsubscribe(self.schedule)
+        self._subscriptions.release()
         self.files.close()

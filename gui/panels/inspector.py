@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import shiboken6
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -21,6 +20,7 @@ from gui import theme
 from gui.canvas.presenter import CanvasPresenter
 from gui.canvas.scene import GraphScene
 from gui.editing.editor import GraphEditor
+from gui.observing import subscriptions_of
 from gui.panels.value_view import ValueView
 
 
@@ -80,19 +80,29 @@ class Inspector(QWidget):
         self.output_box.clicked.connect(self._toggle_output)
         scene.selectionChanged.connect(self._follow_selection)
         presenter.evaluated.connect(lambda _evaluation: self.refresh())
-        editor.document.node_changed.subscribe(self._on_node_changed)
-        editor.document.node_renamed.subscribe(self._on_node_renamed)
-        editor.document.node_removed.subscribe(self._on_node_removed)
-        editor.document.reset.subscribe(self._follow_selection)
+        document = editor.document
+        self._subscriptions = subscriptions_of(self)
+        self._detached = False
+        for event, handler in [(document.node_changed, self._on_node_changed),
+                               (document.node_renamed, self._on_node_renamed),
+                               (document.node_removed, self._on_node_removed),
+                               (document.reset, self._follow_selection)]:
+            self._subscriptions.subscribe(event, handler)
         self._follow_selection()
+
+    def detach(self) -> None:
+        """Stop following the document and the scene: the window is closing, and the
+        scene, deleted first, deselects on its way out."""
+        if not self._detached:
+            self._detached = True
+            self._subscriptions.release()
+            self.scene.selectionChanged.disconnect(self._follow_selection)
 
     @property
     def document(self) -> GraphDocument:
         return self.editor.document
 
     def _follow_selection(self) -> None:
-        if not shiboken6.isValid(self.scene):
-            return  # the window is being deleted: the scene went first and deselected on its way
         chosen = self.scene.selected_node_ids()
         self.node_id = chosen[0] if len(chosen) == 1 else None
         self.value_error.clear()
