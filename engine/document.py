@@ -5,7 +5,8 @@ anything moves, and announced through plain-Python events the canvas observes.""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -63,9 +64,9 @@ class GraphDocument:
     def node_ids(self) -> list[str]:
         return list(self.graph.nodes)
 
-    def attrs(self, node_id: str) -> dict[str, Any]:
-        """The node's attributes; read them, change them only through the edit methods."""
-        return self.graph.nodes[node_id]
+    def attrs(self, node_id: str) -> Mapping[str, Any]:
+        """The node's attributes, read-only (a live view): change them through the edit methods."""
+        return MappingProxyType(self.graph.nodes[node_id])
 
     def op_of(self, node_id: str) -> Op:
         return self.registry[self.graph.nodes[node_id]["op"]]
@@ -89,8 +90,9 @@ class GraphDocument:
     def port_of(self, edge: Edge) -> int:
         return self.graph.edges[edge]["port"]
 
-    def edge_attrs(self, edge: Edge) -> dict[str, Any]:
-        return self.graph.edges[edge]
+    def edge_attrs(self, edge: Edge) -> Mapping[str, Any]:
+        """The edge's attributes (`port` and any a file brought), read-only."""
+        return MappingProxyType(self.graph.edges[edge])
 
     def new_edge_key(self, source: str, target: str) -> int:
         return self.graph.new_edge_key(source, target)
@@ -100,6 +102,15 @@ class GraphDocument:
 
     def out_edges(self, node_id: str) -> list[Edge]:
         return list(self.graph.out_edges(node_id, keys=True))
+
+    def ancestors(self, node_id: str) -> set[str]:
+        """Every node whose value reaches `node_id` along wires (wiring `node_id` into one
+        of them would close a cycle)."""
+        return nx.ancestors(self.graph, node_id)
+
+    def descendants(self, node_id: str) -> set[str]:
+        """Every node `node_id`'s value reaches along wires."""
+        return nx.descendants(self.graph, node_id)
 
     def edges_touching(self, node_ids: Iterable[str]) -> list[Edge]:
         found: dict[Edge, None] = {}
@@ -115,6 +126,10 @@ class GraphDocument:
             if edge_port == port:
                 return source, target, key
         return None
+
+    def graph_attr(self, key: str, default: Any = None) -> Any:
+        """A graph-level attribute (`name`, `output`, or any a file brought) as stored."""
+        return self.graph.graph.get(key, default)
 
     @property
     def name(self) -> str:
@@ -154,6 +169,10 @@ class GraphDocument:
         while self.name_taken(f"{base}_{number}", reserved):
             number += 1
         return f"{base}_{number}"
+
+    def laid_out(self) -> dict[str, tuple[float, float]]:
+        """Where the automatic layout would put every node (left to right in layers)."""
+        return layered_positions(self.graph, self.registry)
 
     # ------------------------------------------------------------------- edits
     def _announce(self, event: Event, *args: Any, structure: bool = True, values: bool = False) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import networkx as nx
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem
@@ -62,12 +61,12 @@ class WireDrag:
         self.wants_input = port.is_output
         node_id = port.node.node_id
         if self.wants_input:
-            excluded = nx.ancestors(document.graph, node_id) | {node_id}
+            excluded = document.ancestors(node_id) | {node_id}
             self.valid = [p for nid, item in scene.node_items.items() if nid not in excluded for p in item.inputs]
             # Ports that would close a cycle (or wire a node to itself) look refused.
             self.refused = [p for nid in excluded for p in scene.node_items[nid].inputs]
         else:
-            excluded = nx.descendants(document.graph, node_id) | {node_id}
+            excluded = document.descendants(node_id) | {node_id}
             self.valid = [item.output for nid, item in scene.node_items.items() if nid not in excluded]
             self.refused = [scene.node_items[nid].output for nid in excluded]
         for valid_port in self.valid:

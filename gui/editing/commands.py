@@ -244,7 +244,7 @@ class SetGraphAttrCommand(DocumentCommand):
         text = f"Set output to {value}" if key == "output" and value else f"Set {key}"
         super().__init__(text, parent)
         self.document, self.key = document, key
-        self.old, self.new = document.graph.graph.get(key), value
+        self.old, self.new = document.graph_attr(key), value
 
     def redo(self) -> None:
         self.document.set_graph_attr(self.key, self.new)

@@ -11,7 +11,6 @@ from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 from engine.document import GraphDocument
 from engine.errors import StudioError
 from engine.fragment import MIME_TYPE, bounding_centre, fragment_text, parse_fragment, place_fragment
-from engine.layout import layered_positions
 from engine.plan import Edge
 from engine.values import parse_value_text
 from gui.canvas.wire_drag import WireIntent
@@ -119,7 +118,7 @@ class GraphEditor(QObject):
     set_label = rename
 
     def set_output(self, node_id: str | None) -> None:
-        if node_id != self.document.graph.graph.get("output"):
+        if node_id != self.document.graph_attr("output"):
             self.push(commands.SetGraphAttrCommand(self.document, "output", node_id))
 
     # ----------------------------------------------------------------- wires
@@ -205,7 +204,7 @@ class GraphEditor(QObject):
         document = self.document
         if not len(document):
             return
-        positions = layered_positions(document.graph, document.registry)
+        positions = document.laid_out()
         # Keep the graph roughly where it was on the canvas.
         old = {node_id: document.position(node_id) for node_id in positions}
         shift_x = sum(x for x, _ in old.values()) / len(old) - sum(x for x, _ in positions.values()) / len(old)
