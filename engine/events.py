@@ -51,7 +51,7 @@ class Event:
         # Iterate over a copy: a callback may release itself or others; one released
         # during this emit is not called any more (its observer may be gone).
         for subscription in tuple(self._subscriptions):
-            if subscription.active:
+            if subscription._event is not None:
                 subscription.callback(*args)
 
 
