@@ -43,7 +43,7 @@ def start_window(argv: list[str]) -> MainWindow:
     document, error = load_document(paths[0] if paths else None)
     window = MainWindow(document)
     window.files.adopt_opened_file(paths[0] if paths and error is None else SEED_EXAMPLE)
-    restore_window_state(window)
+    restore_window_state(window, window.narrow_docks)
     window.show()
     window.view.fit_graph()
     if error:

@@ -20,7 +20,10 @@ from gui.canvas.view import GraphView
 from gui.editing.actions import EditActions
 from gui.editing.context_menu import ContextMenus
 from gui.editing.editor import GraphEditor
-from gui.files.controller import FileController
+from gui.export.actions import ExportActions
+from gui.files.dialogs import FileQuestions
+from gui.files.menu import FileMenu
+from gui.files.session import FileSession
 from gui.observing import subscriptions_of
 from gui.panels.inspector import Inspector
 from gui.panels.palette import OpPalette
@@ -33,6 +36,7 @@ from gui.window.docks import (
     protect_canvas,
     start_widths,
 )
+from gui.window.state import save_window_state
 
 MESSAGE_MS = 6000
 HINT = "Tab adds an operation; drag from an output port to an input port to wire; double-click a card to edit."
@@ -68,10 +72,17 @@ class MainWindow(QMainWindow):
         self.zoom_status = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_status)
 
-        self.files = FileController(self)  # first: the File menu is the leftmost
-        self.edit_actions = EditActions(self)
-        self.context_menus = ContextMenus(self)
-        self.animation = AnimationActions(self)
+        # Each controller is handed what it uses; one made from another comes after it.
+        file_menu = self.menu("&File")  # first: the File menu is the leftmost
+        self.files = files = FileSession(self.document, self.editor.undo_stack, FileQuestions(self), parent=self)
+        self.exports = ExportActions(self, self.document, self.scene, self.presenter, self.show_message,
+                                     files.suggested_stem, lambda: files.path)
+        self.file_menu = FileMenu(files, self.document, self, file_menu, self.view.fileDropped, self.exports.actions)
+        self.edit_actions = EditActions(self, self.editor, self.scene, self.view, self.presenter, self.menu,
+                                        self.show_message)
+        self.context_menus = ContextMenus(self, self.document, self.scene, self.view, self.edit_actions,
+                                          self.inline_edit, self.quick_add, self.add_choice, self.open_quick_add)
+        self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
         self._connect()
@@ -119,6 +130,11 @@ class MainWindow(QMainWindow):
         view.zoomChanged.connect(lambda zoom: self.zoom_status.setText(f"{zoom * 100:.0f}%"))
         self.palette.opActivated.connect(lambda op: self._add_op_at(op, view.cursor_scene_position()))
         self.presenter.evaluated.connect(lambda _evaluation: self._update_output_status())
+        files = self.files
+        files.message.connect(self.show_message)
+        files.replacing.connect(self.animation.controller.stop)  # tokens in flight live in the scene a reset clears
+        files.opened.connect(view.fit_graph)
+        files.closed.connect(lambda: save_window_state(self, self.narrow_docks))
         self._subscriptions = subscriptions_of(self)
         self._subscriptions.subscribe(self.document.reset, self._follow_registry)
         # Deleted without a close: the inspector still lets go of the scene before Qt deletes

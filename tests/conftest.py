@@ -57,10 +57,10 @@ def _file_questions_answered(request: pytest.FixtureRequest, monkeypatch: pytest
         return
     request.getfixturevalue("qapp")  # the gui modules make fonts when imported
     from gui.files import recovery
-    from gui.files.controller import FileController
+    from gui.files.dialogs import FileQuestions
 
-    monkeypatch.setattr(FileController, "ask_unsaved", lambda self, reason, offer_save=True: "discard")
-    monkeypatch.setattr(FileController, "ask_restore", lambda self, recovered: "later")
+    monkeypatch.setattr(FileQuestions, "ask_unsaved", lambda self, reason, name, offer_save=True: "discard")
+    monkeypatch.setattr(FileQuestions, "ask_restore", lambda self, recovered: "later")
     directory = tmp_path_factory.mktemp("recovery")
     monkeypatch.setattr(recovery, "default_directory", lambda: directory)
 

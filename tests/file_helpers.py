@@ -31,14 +31,14 @@ class Answers:
         self.answers = list(answers)
         self.asked: list[str] = []
 
-    def __call__(self, reason: str, offer_save: bool = True) -> str:
+    def __call__(self, reason: str, name: str = "", offer_save: bool = True) -> str:
         self.asked.append(reason)
         return self.answers.pop(0) if self.answers else "discard"
 
 
 def answer(monkeypatch, window, *answers: str) -> Answers:
     replies = Answers(*answers)
-    monkeypatch.setattr(window.files, "ask_unsaved", replies)
+    monkeypatch.setattr(window.files.questions, "ask_unsaved", replies)
     return replies
 
 

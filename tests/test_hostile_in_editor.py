@@ -33,7 +33,7 @@ def test_opening_a_refused_file_leaves_the_open_graph_as_it_was(qtbot, window, t
     path.write_text(text)
     before = snapshot(window.document)
     shown: list[str] = []
-    monkeypatch.setattr(window.files, "show_error", lambda text, detail="": shown.append(text))
+    monkeypatch.setattr(window.files.questions, "show_error", lambda text, detail="": shown.append(text))
     assert not window.files.open_path(str(path))
     assert snapshot(window.document) == before
     assert len(shown) == 1 and shown[0].count("\n") == 0

@@ -135,8 +135,8 @@ def test_after_a_crash_the_next_start_offers_and_restores(qtbot, directory, tmp_
         offered.append(recovered.name)
         return "restore"
 
-    from gui.files.controller import FileController
-    monkeypatch.setattr(FileController, "ask_restore", restore)
+    from gui.files.dialogs import FileQuestions
+    monkeypatch.setattr(FileQuestions, "ask_restore", restore)
     window = start_window([])
     qtbot.addWidget(window)
     assert offered == ["tanh_neuron.json"]
@@ -154,8 +154,8 @@ def test_after_a_crash_the_next_start_offers_and_restores(qtbot, directory, tmp_
 
 def test_restoring_an_untitled_graph_keeps_it_untitled(qtbot, directory, tmp_path, monkeypatch):
     crash_with_unsaved_changes(directory, copy_example(tmp_path, "fan_out.json"), None)
-    from gui.files.controller import FileController
-    monkeypatch.setattr(FileController, "ask_restore", lambda _self, _recovered: "restore")
+    from gui.files.dialogs import FileQuestions
+    monkeypatch.setattr(FileQuestions, "ask_restore", lambda _self, _recovered: "restore")
     window = start_window([])
     qtbot.addWidget(window)
     assert window.files.path is None and window.isWindowModified()
@@ -169,8 +169,8 @@ def test_restoring_an_untitled_graph_keeps_it_untitled(qtbot, directory, tmp_pat
 @pytest.mark.parametrize(("choice", "kept"), [("discard", False), ("later", True)])
 def test_declining_the_offer(qtbot, directory, tmp_path, monkeypatch, choice, kept):
     crash_with_unsaved_changes(directory, copy_example(tmp_path), None)
-    from gui.files.controller import FileController
-    monkeypatch.setattr(FileController, "ask_restore", lambda _self, _recovered: choice)
+    from gui.files.dialogs import FileQuestions
+    monkeypatch.setattr(FileQuestions, "ask_restore", lambda _self, _recovered: choice)
     window = start_window([])
     qtbot.addWidget(window)
     assert window.document.value_of("a") is not None  # the seed example, as usual

@@ -5,11 +5,12 @@ from the view, which tells a tap from a Space-drag pan."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStyle
 
 from gui.animation.caption import CaptionBar
 from gui.animation.controller import SPEEDS, AnimationController
@@ -19,18 +20,23 @@ from gui.animation.transport import TransportBar, speed_text
 from gui.qt_actions import make_action
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from gui.canvas.presenter import CanvasPresenter
+    from gui.canvas.view import GraphView
 
 
 class AnimationActions:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.controller = controller = AnimationController(window.presenter, window)
+    """Puts the trace dock beside `tab_with`, the transport bar at the bottom of
+    `window` and the Animation menu from `menu(title)`, all playing `presenter`'s trace."""
+
+    def __init__(self, window: QMainWindow, presenter: CanvasPresenter, view: GraphView, tab_with: QDockWidget,
+                 menu: Callable[[str], QMenu]) -> None:
+        self.host = window
+        self.controller = controller = AnimationController(presenter, window)
         self.trace_dock = TraceDock(controller, window)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.trace_dock)
-        window.tabifyDockWidget(window.history_dock, self.trace_dock)
+        window.tabifyDockWidget(tab_with, self.trace_dock)
         self.trace_dock.raise_()
-        self._key_targets = [window.view, self.trace_dock.list]
+        self._key_targets = [view, self.trace_dock.list]
 
         icon = window.style().standardIcon
         pixmap = QStyle.StandardPixmap
@@ -67,33 +73,33 @@ class AnimationActions:
         self.show_trace.setObjectName("show_trace")
         self.show_trace.setText("&Trace Panel")
 
-        menu = window.menu("&Animation")
-        menu.addActions([self.play_pause, self.step_back, self.step_forward, self.to_start, self.to_end])
-        menu.addSeparator()
-        speed_menu = menu.addMenu("S&peed")
+        animation_menu = menu("&Animation")
+        animation_menu.addActions([self.play_pause, self.step_back, self.step_forward, self.to_start, self.to_end])
+        animation_menu.addSeparator()
+        speed_menu = animation_menu.addMenu("S&peed")
         speed_menu.addActions([self.slower, self.faster])
         speed_menu.addSeparator()
         speed_menu.addActions(list(self.speed_actions.values()))
-        menu.addActions([self.stop])
-        menu.addSeparator()
-        menu.addAction(self.show_trace)
+        animation_menu.addActions([self.stop])
+        animation_menu.addSeparator()
+        animation_menu.addAction(self.show_trace)
 
         self.transport = TransportBar(controller, [self.to_start, self.step_back, self.play_pause,
                                                    self.step_forward, self.to_end, None, self.stop], window)
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.transport)
 
         # Subtitles for the step, readable at any zoom, and a view that keeps the step in sight.
-        self.caption = CaptionBar(window.view, controller)
-        self.follower = StepFollower(window.view, controller, self.caption)
+        self.caption = CaptionBar(view, controller)
+        self.follower = StepFollower(view, controller, self.caption)
 
-        window.view.spaceTapped.connect(controller.toggle_play)
+        view.spaceTapped.connect(controller.toggle_play)
         controller.changed.connect(self._refresh)
         controller.traceChanged.connect(self._refresh)
-        window.presenter.displayChanged.connect(self._refresh)
+        presenter.displayChanged.connect(self._refresh)
         self._refresh()
 
     def _action(self, name: str, text: str, shortcut: str, slot, tip: str) -> QAction:
-        action = make_action(self.window, name, text, slot, shortcut, tip)
+        action = make_action(self.host, name, text, slot, shortcut, tip)
         if shortcut:
             # Arrow keys belong to text fields when one has the focus.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -103,7 +109,7 @@ class AnimationActions:
 
     def _refresh(self) -> None:
         controller = self.controller
-        style, pixmap = self.window.style(), QStyle.StandardPixmap
+        style, pixmap = self.host.style(), QStyle.StandardPixmap
         playing = controller.playing
         self.play_pause.setText("&Pause\tSpace" if playing else "&Play\tSpace")
         self.play_pause.setIcon(style.standardIcon(pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay))

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QWidget
 
 from gui.qt_actions import make_action
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from gui.canvas.presenter import CanvasPresenter
+    from gui.canvas.scene import GraphScene
+    from gui.canvas.view import GraphView
+    from gui.editing.editor import GraphEditor
 
 
-def _action(window: MainWindow, name: str, text: str, shortcuts: list, slot, tip: str = "") -> QAction:
-    action = make_action(window, name, text, slot, shortcuts, tip)
-    window.addAction(action)
+def _action(parent: QWidget, name: str, text: str, shortcuts: list, slot, tip: str = "") -> QAction:
+    action = make_action(parent, name, text, slot, shortcuts, tip)
+    parent.addAction(action)
     return action
 
 
 class EditActions:
-    """Undo/redo, clipboard, delete, select, arrange, zoom; added to the window's menus."""
+    """Undo/redo, clipboard, delete, select, arrange, zoom; added to the Edit and View
+    menus that `menu(title)` gives, as actions of `window` (their shortcuts work anywhere in it)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        editor, view, scene = window.editor, window.view, window.scene
+    def __init__(self, window: QWidget, editor: GraphEditor, scene: GraphScene, view: GraphView,
+                 presenter: CanvasPresenter, menu: Callable[[str], QMenu],
+                 show_message: Callable[[str], object]) -> None:
+        self.editor, self.scene, self.view = editor, scene, view
+        self.show_message = show_message
         stack = editor.undo_stack
         undo = stack.createUndoAction(window, "&Undo")
         undo.setObjectName("undo")
@@ -58,40 +66,39 @@ class EditActions:
         self.zoom_out = _action(window, "zoom_out", "Zoom &Out", [QKeySequence.StandardKey.ZoomOut],
                                 lambda: view.zoom_by(0.8))
         self.show_grads = _action(window, "show_gradients", "Show &Gradients", ["G"],
-                                  lambda checked: window.presenter.set_show_grads(checked),
+                                  presenter.set_show_grads,
                                   "Hide gradients for a 'before' picture")
         self.show_grads.setCheckable(True)
         self.show_grads.setChecked(True)
 
-        edit = window.menu("&Edit")
+        edit = menu("&Edit")
         edit.addActions([undo, redo])
         edit.addSeparator()
         edit.addActions([self.cut, self.copy, self.paste, self.duplicate, self.delete])
         edit.addSeparator()
         edit.addActions([self.select_all, self.add_node, self.set_output])
-        view_menu = window.menu("&View")
+        view_menu = menu("&View")
         view_menu.addActions([self.fit, self.zoom_in, self.zoom_out])
         view_menu.addSeparator()
         view_menu.addActions([self.arrange, self.show_grads])
 
     def _cut(self) -> None:
-        scene = self.window.scene
-        chosen = scene.selected_node_ids()
-        if self.window.editor.copy(chosen):
-            self.window.editor.delete(chosen, scene.selected_edges())
+        chosen = self.scene.selected_node_ids()
+        if self.editor.copy(chosen):
+            self.editor.delete(chosen, self.scene.selected_edges())
 
     def _paste(self) -> None:
-        position = self.window.view.cursor_scene_position()
-        pasted = self.window.editor.paste((position.x(), position.y()))
-        self.window.scene.select_nodes(pasted)
+        position = self.view.cursor_scene_position()
+        pasted = self.editor.paste((position.x(), position.y()))
+        self.scene.select_nodes(pasted)
 
     def _arrange(self) -> None:
-        self.window.editor.arrange()
-        self.window.view.fit_graph()  # the tidy graph may be larger than the old view
+        self.editor.arrange()
+        self.view.fit_graph()  # the tidy graph may be larger than the old view
 
     def _set_output(self) -> None:
-        chosen = self.window.scene.selected_node_ids()
+        chosen = self.scene.selected_node_ids()
         if len(chosen) != 1:
-            self.window.show_message("Select one node to use as the output.")
+            self.show_message("Select one node to use as the output.")
             return
-        self.window.editor.set_output(chosen[0])
+        self.editor.set_output(chosen[0])

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QDialog, QMenu
+from PySide6.QtWidgets import QDialog, QWidget
 
+from engine.document import GraphDocument
 from engine.fileformat import write_json_atomic
 from gui.export.dialog import ExportDialog, ExportOptions, picture_rect
 from gui.export.render import png_bytes, render_image, write_picture
@@ -21,16 +22,25 @@ from gui.files.dialogs import GRAPH_FILTER, choose_save_path, file_problem, last
 from gui.qt_actions import make_action
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from gui.canvas.presenter import CanvasPresenter
+    from gui.canvas.scene import GraphScene
 
 EXPORT_DIRECTORY_KEY = "export/directory"
 PICTURE_FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
 
 
 class ExportActions:
-    def __init__(self, window: MainWindow, menu: QMenu, stem: Callable[[], str],
+    """The export commands; `actions` go into a menu of the window's choosing."""
+
+    def __init__(self, parent: QWidget, document: GraphDocument, scene: GraphScene, presenter: CanvasPresenter,
+                 show_message: Callable[[str], object], stem: Callable[[], str],
                  document_path: Callable[[], Path | None] = lambda: None) -> None:
-        self.window = window
+        self.parent = parent
+        """Parent of the actions (their shortcuts work anywhere in it) and of the dialogs."""
+        self.document = document
+        self.scene = scene
+        self.presenter = presenter
+        self.show_message = show_message
         self.stem = stem
         """The file name (without suffix) exports are offered under."""
         self.document_path = document_path
@@ -43,11 +53,11 @@ class ExportActions:
                                        "Put a picture of the canvas on the clipboard, for pasting into slides")
         self.export_results = self._action("export_results", "Export with &Results…", None, self.export_with_results,
                                            "Save the graph with every computed value and gradient in the file")
-        menu.addActions([self.export_image, self.copy_image, self.export_results])
+        self.actions = [self.export_image, self.copy_image, self.export_results]
 
     def _action(self, name: str, text: str, shortcut: str | None, slot: Callable[[], object], tip: str) -> QAction:
-        action = make_action(self.window, name, text, slot, shortcut, tip)
-        self.window.addAction(action)
+        action = make_action(self.parent, name, text, slot, shortcut, tip)
+        self.parent.addAction(action)
         return action
 
     def start_folder(self) -> Path:
@@ -62,7 +72,7 @@ class ExportActions:
         return last_directory(EXPORT_DIRECTORY_KEY)
 
     def stage_text(self) -> str:
-        presenter = self.window.presenter
+        presenter = self.presenter
         if presenter.applied is None:
             shown = "every value and gradient" if presenter.show_grads else "every value (gradients hidden)"
             return f"The picture shows the canvas as it is now: {shown}."
@@ -71,7 +81,7 @@ class ExportActions:
 
     def choose_options(self, options: ExportOptions) -> ExportOptions | None:
         """The Export Image dialog; None if cancelled. Tests replace it."""
-        dialog = ExportDialog(self.window.scene, options, self.stage_text(), self.window)
+        dialog = ExportDialog(self.scene, options, self.stage_text(), self.parent)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         chosen = dialog.options()
         dialog.deleteLater()
@@ -80,11 +90,11 @@ class ExportActions:
     def _too_big(self, options: ExportOptions, selection_only: bool) -> bool:
         if options.format != "png":
             return False
-        rect = picture_rect(self.window.scene, selection_only)
+        rect = picture_rect(self.scene, selection_only)
         width, height = round(rect.width() * options.scale), round(rect.height() * options.scale)
         if max(width, height) <= MAX_SIDE:
             return False
-        warn(self.window, f"The picture would be {width} × {height} pixels, too large to draw.",
+        warn(self.parent, f"The picture would be {width} × {height} pixels, too large to draw.",
              "Choose a smaller scale, or SVG, or export the selection only.")
         return True
 
@@ -93,12 +103,12 @@ class ExportActions:
         if options is None:
             return False
         options.save()
-        scene = self.window.scene
+        scene = self.scene
         selection_only = options.selection_only and bool(scene.selected_node_ids())
         if self._too_big(options, selection_only):
             return False
         suggested = self.start_folder() / f"{self.stem()}{options.suffix}"
-        path = choose_save_path(self.window, "Export Image", suggested, PICTURE_FILTERS[options.format],
+        path = choose_save_path(self.parent, "Export Image", suggested, PICTURE_FILTERS[options.format],
                                 options.suffix, also_accepted=(".png", ".svg"))
         if path is None:
             return False
@@ -111,7 +121,7 @@ class ExportActions:
         """The PNG Export Image would write with the last choices of scale and background."""
         options = ExportOptions.load()
         options.format = "png"
-        scene = self.window.scene
+        scene = self.scene
         selection_only = options.selection_only and bool(scene.selected_node_ids())
         if self._too_big(options, selection_only):
             return False
@@ -122,15 +132,15 @@ class ExportActions:
         mime.setData("image/png", png_bytes(image))
         mime.setImageData(image)
         QGuiApplication.clipboard().setMimeData(mime)
-        self.window.show_message(f"Copied a {image.width()} × {image.height()} picture; paste it into your slides.")
+        self.show_message(f"Copied a {image.width()} × {image.height()} picture; paste it into your slides.")
         return True
 
     def export_with_results(self) -> bool:
-        presenter = self.window.presenter
+        presenter = self.presenter
         presenter.refresh()  # edits of this very moment are not evaluated yet
-        data = self.window.document.to_data(results=presenter.evaluation)
+        data = self.document.to_data(results=presenter.evaluation)
         suggested = self.start_folder() / f"{self.stem()}-results.json"
-        path = choose_save_path(self.window, "Export with Results", suggested, GRAPH_FILTER, ".json")
+        path = choose_save_path(self.parent, "Export with Results", suggested, GRAPH_FILTER, ".json")
         if path is None:
             return False
         return self._write(path, lambda: write_json_atomic(path, data),
@@ -141,10 +151,10 @@ class ExportActions:
         try:
             write()
         except (OSError, ValueError) as error:
-            warn(self.window, f"Cannot write {path.name}: {file_problem(error)}.")
+            warn(self.parent, f"Cannot write {path.name}: {file_problem(error)}.")
             return False
         remember_directory(path, EXPORT_DIRECTORY_KEY)
         self._last_export = (self.document_path(), path.parent)
-        self.window.show_message(done)
+        self.show_message(done)
         return True
 

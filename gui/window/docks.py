@@ -71,7 +71,7 @@ class NarrowWindowDocks(QObject):
 
     def __init__(self, window: QMainWindow, docks: list[QDockWidget]) -> None:
         super().__init__(window)
-        self.window = window
+        self.host = window
         self.docks = docks
         self.narrow = False
         self.hidden_for_room: list[QDockWidget] = []
@@ -85,7 +85,7 @@ class NarrowWindowDocks(QObject):
         """After the window's saved layout is back: `hidden_for_room` were put aside
         when it closed; a window that comes back narrow puts its docks aside now."""
         self.narrow, self.hidden_for_room = False, []
-        if self.window.width() < NARROW_WINDOW:
+        if self.host.width() < NARROW_WINDOW:
             self.update()
             self.hidden_for_room += [dock for dock in hidden_for_room if dock not in self.hidden_for_room]
         else:
@@ -94,12 +94,12 @@ class NarrowWindowDocks(QObject):
         self._refresh_minimum()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Resize:
+        if watched is self.host and event.type() == QEvent.Type.Resize:
             self.update()
         return False
 
     def update(self) -> None:
-        narrow = self.window.width() < NARROW_WINDOW
+        narrow = self.host.width() < NARROW_WINDOW
         if narrow == self.narrow:
             return
         self.narrow = narrow
@@ -110,23 +110,23 @@ class NarrowWindowDocks(QObject):
         else:
             for dock in self.hidden_for_room:
                 dock.show()
-            start_widths(self.window, self.hidden_for_room)  # not squeezed as they were when hidden
+            start_widths(self.host, self.hidden_for_room)  # not squeezed as they were when hidden
             self.hidden_for_room = []
         self._refresh_minimum()
 
     def _refresh_minimum(self) -> None:
-        if not shiboken6.isValid(self.window):
+        if not shiboken6.isValid(self.host):
             return  # a dock's last signal while the window is taken down
-        needed = self.window.layout().totalMinimumSize()
+        needed = self.host.layout().totalMinimumSize()
         room = 0
         if not self.narrow:
             # Worked out, not measured by hiding them (which would undo their widths).
-            separator = self.window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None,
-                                                        self.window)
+            separator = self.host.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None,
+                                                        self.host)
             room = sum(dock.minimumSizeHint().width() + separator for dock in self.docks
                        if not dock.isHidden() and not dock.isFloating())
         # A window smaller than this grows to it (Qt does that when the minimum rises).
-        self.window.setMinimumSize(needed.width() - room, needed.height())
+        self.host.setMinimumSize(needed.width() - room, needed.height())
 
 
 def start_widths(window: QMainWindow, docks: list[QDockWidget]) -> None:
