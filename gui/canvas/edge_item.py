@@ -21,6 +21,7 @@ _STEP_FONT = theme.font(9, bold=True)
 _METRICS = QFontMetricsF(_LABEL_FONT)
 _STEP_METRICS = QFontMetricsF(_STEP_FONT)
 _WIRE_PEN = QPen(theme.WIRE, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+_TAG_BRUSH = QBrush(QColor(250, 250, 250, 215))
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
@@ -209,6 +210,15 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         else:
             painter.setPen(self._special_pen(presenting))
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        if not presenting:
+            # Unclipped, the raster engine strokes and rasterises a long wire in whole,
+            # even the metres of it off screen (most of a wire's cost on a big graph).
+            device = painter.device()
+            transform, invertible = painter.worldTransform().inverted()
+            if invertible and device is not None:
+                visible = transform.mapRect(QRectF(-4, -4, device.width() + 8, device.height() + 8))
+                if not visible.contains(self._bounds):
+                    painter.setClipRect(visible, Qt.ClipOperation.IntersectClip)
         painter.drawPath(self._path)
         if not (self._tags or look.label):
             return
@@ -241,7 +251,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
     @staticmethod
     def _draw_tag(painter: QPainter, text: str, rect: QRectF, colour: QColor) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(QColor(250, 250, 250, 215)))
+        painter.setBrush(_TAG_BRUSH)
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(colour)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

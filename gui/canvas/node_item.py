@@ -50,6 +50,11 @@ def _shift_acts_as_control(event: QGraphicsSceneMouseEvent) -> None:
         event.setModifiers(event.modifiers() | Qt.KeyboardModifier.ControlModifier)
 
 
+def _far_part(look: NodeLook) -> tuple:
+    """What of a look a card drawn far out (below theme.TEXT_LOD) shows: its border and ports."""
+    return look.problem_kind, look.output, look.highlight
+
+
 def card_height(arity: int) -> float:
     return HEADER + max(2, arity) * ROW + 6.0
 
@@ -64,7 +69,11 @@ class NodeItem(HoverReporting, QGraphicsItem):
         self.edges: set[EdgeItem] = set()
         self.height = card_height(op.arity)
         self.card = QRectF(-WIDTH / 2, -self.height / 2, WIDTH, self.height)
+        self._bounds = self.card.adjusted(-12, -20, 12, 20)
+        """Fixed: Qt asks for it per card per repaint (thousands of calls far out)."""
         self._hovered = False
+        self._lod = 1.0
+        """The level of detail the view last drew this card at (its cached picture)."""
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
             | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -91,7 +100,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
         return QPointF(-WIDTH / 2, self._body_top() + step * (index + 0.5))
 
     def boundingRect(self) -> QRectF:
-        return self.card.adjusted(-12, -20, 12, 20)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -107,7 +116,11 @@ class NodeItem(HoverReporting, QGraphicsItem):
     def set_look(self, look: NodeLook) -> None:
         if look == self.look:
             return
-        self.look = look
+        old, self.look = self.look, look
+        if self._lod < theme.TEXT_LOD and _far_part(old) == _far_part(look):
+            # Far out the card shows no numbers: its cached picture stays true (a zoom
+            # redraws it anyway), and an edit of a big graph need not redraw every card.
+            return
         self.update()
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
@@ -128,6 +141,8 @@ class NodeItem(HoverReporting, QGraphicsItem):
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         scene = self.scene()
         presenting = scene is not None and getattr(scene, "presenting", False)
+        if not presenting:
+            self._lod = lod  # the view's cache, not a picture being exported (gui/export/render.py)
         selected = bool(option.state & QStyle.StateFlag.State_Selected) and not presenting
         look = self.look
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

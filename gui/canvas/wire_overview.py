@@ -28,6 +28,9 @@ class WireOverview(QGraphicsItem):
         self._path: QPainterPath | None = None
         self._bounds = QRectF(scene.sceneRect())
         self.setZValue(-2)
+        # Drawn once per zoom into a pixmap: repaints and pans far out blit it
+        # instead of stroking thousands of lines again.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setVisible(False)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
