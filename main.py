@@ -7,7 +7,7 @@ import sys
 
 USAGE = """\
 usage: {prog} [GRAPH.json]
-       {prog} eval GRAPH.json
+       {prog} eval GRAPH.json [--tangent NODE]
        {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]
 
 With no command, open the editor on GRAPH.json (or on the example d = a*(b+c)).
@@ -24,10 +24,12 @@ def run_eval(argv: list[str]) -> int:
     from gui.command_line import CommandParser, UsageError, usage
 
     if any(arg in ("-h", "--help") for arg in argv):
-        print(f"usage: {usage('eval')}\n  Print every value and gradient as JSON.")
+        print(f"usage: {usage('eval')}\n  Print every value and gradient as JSON; with --tangent NODE, also every\n"
+              "  node's tangent (forward mode seeded at the input node NODE).")
         return 0
     parser = CommandParser("eval", "Print values and gradients as JSON.")
     parser.add_argument("graph")
+    parser.add_argument("--tangent", metavar="NODE")
     try:
         args = parser.parse_args(argv)
     except UsageError as error:
@@ -41,8 +43,19 @@ def run_eval(argv: list[str]) -> int:
             evaluation = evaluate_file(args.graph)
         except StudioError as error:
             return _fail(str(error))
+        tangents = None
+        if args.tangent is not None:
+            from engine.tangent import TangentSeedError, tangent_pass
+
+            try:
+                tangents = tangent_pass(evaluation, args.tangent).tangents
+            except TangentSeedError as error:
+                try:
+                    parser.refuse(f"--tangent: {error}")
+                except UsageError as usage_error:
+                    return _fail(str(usage_error))
         try:
-            for piece in report_pieces(evaluation):
+            for piece in report_pieces(evaluation, tangents=tangents):
                 sys.stdout.write(piece)
             sys.stdout.write("\n")
             sys.stdout.flush()

@@ -76,14 +76,17 @@ CHUNK = 1 << 16
 """Numbers of an array turned into text at a time."""
 
 
-def report_pieces(evaluation: Evaluation, chunk: int = CHUNK) -> Iterator[str]:
+def report_pieces(evaluation: Evaluation, chunk: int = CHUNK,
+                  tangents: list[Value | None] | None = None) -> Iterator[str]:
     """`json.dumps(evaluation.to_json())`, the same text, in pieces: an array of
     millions of numbers as one nested list of Python floats, and then as one
     string, would take ten times its own memory, so big arrays go `chunk`
-    numbers at a time."""
+    numbers at a time. With `tangents` (engine.tangent, one per node), every node
+    also gets `"tangent"` after its `"grad"`."""
     values, grads = evaluation.values, evaluation.grads
-    if not (_holds_big_array(values, chunk) or _holds_big_array(grads, chunk)):
-        yield _report_text(evaluation)
+    if not (_holds_big_array(values, chunk) or _holds_big_array(grads, chunk)
+            or (tangents is not None and _holds_big_array(tangents, chunk))):
+        yield _report_text(evaluation, tangents)
         return
     yield f'{{"output": {json.dumps(evaluation.output)}, "nodes": {{'
     for k, (node_id, value, grad) in enumerate(zip(evaluation.plan.ids, values, grads)):
@@ -91,6 +94,9 @@ def report_pieces(evaluation: Evaluation, chunk: int = CHUNK) -> Iterator[str]:
         yield from _value_pieces(value, chunk)
         yield ', "grad": '
         yield from _value_pieces(grad, chunk)
+        if tangents is not None:
+            yield ', "tangent": '
+            yield from _value_pieces(tangents[k], chunk)
         yield "}"
     yield "}}"
 
@@ -114,13 +120,17 @@ def _orjson_writes_floats_as_repr() -> bool:
 _ORJSON_FLOATS = _orjson_writes_floats_as_repr()
 
 
-def _report_text(evaluation: Evaluation) -> str:
+def _report_text(evaluation: Evaluation, tangents: list[Value | None] | None = None) -> str:
     """`json.dumps(evaluation.to_json())`, the same text, built without the nested dicts
     and the encoder's walk over them (a third of a 130,000-node eval's time): one
-    string per id, value and gradient, joined."""
+    string per id, value and gradient (and tangent, when given), joined."""
     ids = map(encode_basestring_ascii, evaluation.plan.ids)  # how json.dumps writes keys
-    body = ", ".join([f'{node}: {{"value": {value}, "grad": {grad}}}'
-                      for node, value, grad in zip(ids, _texts(evaluation.values), _texts(evaluation.grads))])
+    texts = zip(ids, _texts(evaluation.values), _texts(evaluation.grads))
+    if tangents is None:
+        body = ", ".join([f'{node}: {{"value": {value}, "grad": {grad}}}' for node, value, grad in texts])
+    else:
+        body = ", ".join([f'{node}: {{"value": {value}, "grad": {grad}, "tangent": {tangent}}}'
+                          for (node, value, grad), tangent in zip(texts, _texts(tangents))])
     return f'{{"output": {json.dumps(evaluation.output)}, "nodes": {{{body}}}}}'
 
 

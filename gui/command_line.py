@@ -11,7 +11,7 @@ from typing import NoReturn
 
 COMMANDS = ("eval", "export")
 USAGES = {
-    "eval": "eval GRAPH.json",
+    "eval": "eval GRAPH.json [--tangent NODE]",
     "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]",
 }
 
