@@ -43,6 +43,18 @@ def factor(text: str) -> str:
     return f"({text})" if is_compound(text) else text
 
 
+_LETTER_INDEXED = re.compile(r"[^\W\d_][\d′']*")
+
+
+def dot(name: str) -> str:
+    """A name's tangent (forward mode): a letter with an index gets the dot over it,
+    `x2` → `ẋ2` (a combining dot); any other name is followed by one, `loss˙`, and a
+    compound name is bracketed first, `(x1*w1)˙`."""
+    if _LETTER_INDEXED.fullmatch(name):
+        return f"{name[0]}\u0307{name[1:]}"
+    return f"{term(name)}˙"
+
+
 def is_number(text: str) -> bool:
     """A formula that is only a number (`1`, `−1`): showing its value again says nothing new."""
     try:

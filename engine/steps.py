@@ -12,7 +12,7 @@ from enum import Enum
 
 import numpy as np
 
-from engine.notation import factor, fill, is_number, number, subscript, summed, term
+from engine.notation import dot, factor, fill, is_number, number, subscript, summed, term
 from engine.ops import TIMES_TEXT, Op
 from engine.plan import Edge
 from engine.values import Value, format_number, format_value, is_array, shape_of
@@ -24,6 +24,8 @@ class Phase(str, Enum):
 
     FORWARD = "forward"
     BACKWARD = "backward"
+    TANGENT = "tangent"
+    """Forward mode: each node's tangent, seeded at one input (engine.tangent)."""
 
     def __str__(self) -> str:
         return self.value
@@ -40,6 +42,10 @@ def _v(number: int) -> str:
 
 def _vbar(number: int) -> str:
     return f"v̄{number}"
+
+
+def _vdot(number: int) -> str:
+    return f"v̇{number}"
 
 
 def sum_text(parts: tuple[Value, ...], preview: int = 3, total: Value | None = None) -> str:
@@ -275,4 +281,94 @@ class AccumulateStep:
         return self.label()
 
 
-Step = ForwardStep | SeedStep | BackwardStep | AccumulateStep
+def _join(terms: list[str]) -> str:
+    """Terms of a sum: `ȧ + ḃ`, and `ȧ − ḃ` where a term is negated (never `+ −ḃ`)."""
+    text = terms[0]
+    for part in terms[1:]:
+        text += f" − {part[1:]}" if part.startswith("−") else f" + {part}"
+    return text
+
+
+@dataclass(frozen=True)
+class TangentStep:
+    """Forward mode: a node's tangent from its ports' tangents, `Σ local · ṫ` (each port's
+    Jacobian-vector product, engine.ops), seeded at one input. Ports the seed does not
+    reach bring a zero (a structural zero: never `inf · 0`)."""
+
+    node: str
+    name: str
+    number: int
+    op: Op
+    in_edges: tuple[Edge, ...]
+    source_names: tuple[str, ...]
+    source_numbers: tuple[int, ...]
+    operands: tuple[Value, ...]
+    value: Value
+    locals: tuple[Value, ...]
+    """Per port: the local derivative (the number on the edge)."""
+    source_tangents: tuple[Value, ...]
+    """Per port: the tangent arriving on it (zeros where the seed does not reach)."""
+    shares: tuple[Value, ...]
+    """Per port: its share of this node's tangent, in the node's shape."""
+    reached: tuple[bool, ...]
+    """Per port: True where the seed reaches the port's source."""
+    tangent: Value
+    seed_name: str
+    seeded: bool = False
+    """True for the seed itself (an input: its tangent is ones)."""
+    phase: Phase = field(default=Phase.TANGENT, init=False)
+
+    def _terms(self, operands: dict[str, str], tangents: list[str]) -> list[str]:
+        """Each port's product with `operands` named as given (`v2`, `w2`)."""
+        return [fill(spec.jvp_text, operands, tangent=tangent, derivative=factor(fill(spec.derivative, operands)))
+                for spec, tangent in zip(self.op.ports, tangents)]
+
+    def _numbers(self, preview: int) -> list[str]:
+        """Each port's product with numbers: `1 · 0`, `([2×3] …) @ ([3] 1, 1, 1)`."""
+        terms = []
+        for port, spec in enumerate(self.op.ports):
+            local = self.locals[port]
+            if not self.reached[port] and not np.all(np.isfinite(local)):
+                terms.append("0")  # a zero tangent is a structural zero: no inf · 0 here
+                continue
+            values = {p: number(v, preview) for p, v in zip(self.op.port_names, self.operands)}
+            values["out"] = number(self.value, preview)
+            terms.append(fill(spec.jvp_text, values, wrap=factor, tangent=number(self.source_tangents[port], preview),
+                              derivative=number(local, preview)))
+        return terms
+
+    def _leaf_text(self, head: str, preview: int) -> str:
+        text = f"{head} = {format_value(self.tangent, preview=preview)}"
+        if self.seeded:
+            text += f"  (seed: ∂{term(self.name)}/∂{term(self.name)})"
+        return text
+
+    def text(self) -> str:
+        """Wengert form: `v̇5 = v4 · v̇3 + v3 · v̇4 = 2`."""
+        if self.op.is_leaf:
+            return self._leaf_text(_vdot(self.number), 3)
+        operands = dict(zip(self.op.port_names, map(_v, self.source_numbers)))
+        operands["out"] = _v(self.number)
+        chain = _join(self._terms(operands, [_vdot(n) for n in self.source_numbers]))
+        return f"{_vdot(self.number)} = {chain} = {format_value(self.tangent)}"
+
+    def equation(self, preview: int = 3) -> str:
+        """With names: `ṅ = w2 · ẋ2 + x2 · ẇ2 = 1 · 0 + 0 · 1 = 0`."""
+        if self.op.is_leaf:
+            return self._leaf_text(dot(self.name), preview)
+        operands = dict(zip(self.op.port_names, self.source_names))
+        operands["out"] = self.name
+        symbolic = _join(self._terms(operands, [dot(n) for n in self.source_names]))
+        numeric = _join(self._numbers(preview))
+        return f"{dot(self.name)} = {symbolic} = {numeric} = {format_value(self.tangent, preview=preview)}"
+
+    def label(self) -> str:
+        """The node's label: the equation, arrays shortened to their first entry."""
+        return self.equation(LABEL_PREVIEW)
+
+    def caption(self) -> str:
+        """The equation, and what the tangents are derivatives along."""
+        return self.equation() if self.seeded else f"{self.equation()}   (tangents seeded at {self.seed_name})"
+
+
+Step = ForwardStep | SeedStep | BackwardStep | AccumulateStep | TangentStep

@@ -21,15 +21,17 @@ from engine.steps import (
     Phase,
     SeedStep,
     Step,
+    TangentStep,
     sum_text,
 )
+from engine.tangent import Tangents, tangent_pass, zeros_like
 from engine.values import Value, format_value
 
 if TYPE_CHECKING:
     from engine.evaluate import Evaluation
 
 __all__ = ["AccumulateStep", "BackwardStep", "ForwardStep", "Phase", "SeedStep", "Segment", "Step",
-           "Trace", "TraceState", "build_trace", "final_state"]
+           "TangentStep", "Trace", "TraceState", "build_tangent_trace", "build_trace", "final_state"]
 
 INPUT_STAGE = "input"
 """The stage before any step: the graph with its input values only."""
@@ -58,10 +60,15 @@ class TraceState:
     node_notes: dict[str, str] = field(default_factory=dict)
     """Short text a card shows under its numbers: `seed = 1`, `+= 2.2`, `= 1 + 2.2`."""
     step: Step | None = None
+    node_tangents: dict[str, Value] = field(default_factory=dict)
+    """Forward mode: each node's tangent so far (a tangent trace only)."""
+    edge_tangents: dict[Edge, Value] = field(default_factory=dict)
+    """Forward mode: the tangent each wire carries."""
 
     def copy(self) -> TraceState:
         return TraceState(dict(self.node_values), dict(self.node_grads), dict(self.edge_values),
-                          dict(self.edge_grads), dict(self.node_notes), self.step)
+                          dict(self.edge_grads), dict(self.node_notes), self.step, dict(self.node_tangents),
+                          dict(self.edge_tangents))
 
 
 class Trace:
@@ -145,6 +152,14 @@ def _apply(state: TraceState, step: Step) -> None:
     elif isinstance(step, SeedStep):
         state.node_grads[step.node] = step.value
         state.node_notes[step.node] = f"seed {format_value(step.value)}"
+    elif isinstance(step, TangentStep):
+        state.node_values[step.node] = step.value
+        state.node_tangents[step.node] = step.tangent
+        for edge, value, tangent in zip(step.in_edges, step.operands, step.source_tangents):
+            state.edge_values[edge] = value
+            state.edge_tangents[edge] = tangent
+        if step.seeded:
+            state.node_notes[step.node] = f"seed {format_value(step.tangent)}"
     elif isinstance(step, BackwardStep):
         state.node_grads[step.source] = step.accumulated
         state.edge_grads[step.edge] = step.contribution
@@ -225,6 +240,53 @@ def _build_trace(evaluation: Evaluation) -> Trace:
                 arrival=len(received[source]), arrivals=arrivals[source], output_name=names[out],
                 operands=tuple(values[s] for s in srcs)))  # type: ignore[misc]
     return Trace(steps, (forward, Segment(Phase.BACKWARD, forward.stop, len(steps))), leaf_values)
+
+
+def build_tangent_trace(evaluation: Evaluation, seed: str) -> Trace:
+    """Forward mode seeded at the input node `seed` (engine.tangent; TangentSeedError when
+    it is not one): the forward steps, then one tangent step per node that has a value,
+    in topological order, as a segment of phase TANGENT. The reverse trace
+    (`evaluation.trace`) is not changed."""
+    tangents = tangent_pass(evaluation, seed)
+    reverse = evaluation.trace
+    steps: list[Step] = list(reverse.steps[:reverse.forward_count])
+    forward = Segment(Phase.FORWARD, 0, len(steps))
+    with np.errstate(all="ignore"):
+        steps += _tangent_steps(evaluation, tangents)
+    return Trace(steps, (forward, Segment(Phase.TANGENT, forward.stop, len(steps))), reverse.leaf_values)
+
+
+def _tangent_steps(evaluation: Evaluation, tangents: Tangents) -> list[Step]:
+    plan = evaluation.plan
+    values, ids, names, ops = evaluation.values, plan.ids, plan.names, plan.ops
+    seed_name = names[tangents.seed]
+    number: dict[int, int] = {}
+    steps: list[Step] = []
+    for i in plan.order:
+        if values[i] is None:
+            continue
+        number[i] = len(number) + 1  # the forward steps' numbering
+        tangent = tangents.tangents[i]
+        if tangent is None:  # a problem of its own, or blocked behind one
+            continue
+        srcs = plan.sources[i]
+        operands = tuple(values[s] for s in srcs)
+        out = values[i]
+        reached = tuple(tangents.depends[s] for s in srcs)
+        source_tangents = tuple(tangents.tangents[s] for s in srcs)
+        try:
+            locals_here = tuple(spec.local(operands, out) for spec in ops[i].ports)
+            shares = tuple(spec.jvp(local, t, operands, out) if hit else zeros_like(out)
+                           for spec, local, t, hit in zip(ops[i].ports, locals_here, source_tangents, reached))
+        except Exception:  # an op's mistake off the seed's path: its tangent is 0, but no formula reads
+            continue
+        steps.append(TangentStep(
+            node=ids[i], name=names[i], number=number[i], op=ops[i],
+            in_edges=tuple(plan.in_edges[i]),  # type: ignore[arg-type]
+            source_names=tuple(names[s] for s in srcs), source_numbers=tuple(number[s] for s in srcs),
+            operands=operands, value=out, locals=locals_here, source_tangents=source_tangents,  # type: ignore[arg-type]
+            shares=shares, reached=reached, tangent=tangent, seed_name=seed_name, seeded=i == tangents.seed))
+    return steps
 
 
 def final_state(evaluation: Evaluation) -> TraceState:
