@@ -62,6 +62,8 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         self._placed_key: tuple | None = None
         self._tag_anchor: tuple[QPointF, int] | None = None
         """The wire point the tags hang from; None when they were squeezed (re-place next time)."""
+        self._provisional = False
+        """The tags sit in a provisional place, queued to be placed properly (big scenes)."""
         self._anchor = QPointF()
         self._step_box = QRectF()
         self.start = self.end = QPointF()
@@ -107,13 +109,24 @@ class EdgeItem(HoverReporting, QGraphicsItem):
                value_size[1] if value_size else None, _quantised(grad_size[0]) if grad_size else None,
                grad_size[1] if grad_size else None)
         tags, tag_anchor, anchor, step_box = self._tags, self._tag_anchor, self._anchor, self._step_box
+        provisional = False
         samples = self._samples if (start, end) == (self.start, self.end) else None
         if look.label:
             samples = sample_path(path) if samples is None else samples
             anchor, step_box = place_step(self.scene(), path, samples, self, self._step_size())
             tags, tag_anchor = [], None
-        elif force or key != self._placed_key or tag_anchor is None:
-            tag_anchor, tags = self._place_tags(path, value_size, grad_size)
+        elif force or key != self._placed_key or tag_anchor is None or self._provisional:
+            queue = getattr(self.scene(), "tag_queue", None)
+            provisional = not force and queue is not None and queue.deferring
+            if provisional:
+                # Placing thousands of wires at once would hold up the first paint: a
+                # cheap place now (where the tags were, or the middle), the real one soon.
+                if tag_anchor is None or (start, end) != (self.start, self.end):
+                    tag_anchor = (path.pointAtPercent(0.5), 0)
+                tags = self._tags_at(tag_anchor, value_size, grad_size)
+                queue.add(self)
+            else:
+                tag_anchor, tags = self._place_tags(path, value_size, grad_size)
         else:
             # The same place fits numbers of about the same width: no scene query.
             tags = self._tags_at(tag_anchor, value_size, grad_size)
@@ -127,9 +140,16 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         self._path, self._samples, self._bounds = path, samples, bounds
         self._tags, self._tag_anchor, self._anchor, self._step_box = tags, tag_anchor, anchor, step_box
         self._placed_key = None if look.label else key
+        self._provisional = provisional
         scene = self.scene()
         if scene is not None:
             scene.wire_overview.invalidate()  # type: ignore[attr-defined]
+
+    def settle_tags(self) -> None:
+        """Put provisionally placed tags in their real place (from the scene's tag queue)."""
+        if self._provisional:
+            self.update_path(force=True)
+            self.update()
 
     def _tags_at(self, anchor: tuple[QPointF, int], value_size, grad_size) -> list[tuple[QRectF, str, str]]:
         rects = iter(tag_rects(anchor[0], value_size, grad_size, anchor[1]))

@@ -29,6 +29,7 @@ from gui.canvas.inline_edit import field_at
 from gui.canvas.looks import EdgeLook, NodeLook
 from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import HIT_RADIUS, PortItem
+from gui.canvas.tag_queue import TagQueue
 from gui.canvas.wire_drag import WireDrag, WireIntent
 from gui.canvas.wire_overview import WireOverview
 from gui.observing import subscriptions_of
@@ -78,6 +79,8 @@ class GraphScene(QGraphicsScene):
         self.overview = False
         """True when zoomed far out: wires drawn by one WireOverview item."""
         self.wire_overview = WireOverview(self)
+        self.tag_queue = TagQueue(self)
+        """Big scenes place wires' number tags after the first paint (see tag_queue)."""
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._subscriptions = subscriptions_of(self)
         for event, handler in [
@@ -107,6 +110,7 @@ class GraphScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         self.cancel_wire()
+        self.tag_queue.clear()  # clear() below deletes the wires it holds
         if self.wire_overview.scene() is self:
             self.removeItem(self.wire_overview)  # kept across clear(), which deletes items
         self.clear()
@@ -122,6 +126,10 @@ class GraphScene(QGraphicsScene):
         finally:
             self._rebuilding = False
         self.fit_scene_rect()
+
+    def settle(self) -> None:
+        """Every wire's tags in their final place now (pictures and tests ask for this)."""
+        self.tag_queue.settle()
 
     def fit_scene_rect(self) -> None:
         """A fixed scene rect (Qt need not recompute bounds as items move), with room around."""
@@ -208,6 +216,7 @@ class GraphScene(QGraphicsScene):
         item.target.edges.discard(item)
         item.target.inputs[item.port].set_connected(False)
         item.source.output.set_connected(any(e.source is item.source for e in item.source.edges))
+        self.tag_queue.discard(item)
         self.removeItem(item)
         self.wire_overview.invalidate()
 
@@ -273,18 +282,19 @@ class GraphScene(QGraphicsScene):
         # other wires' number tags, which must be in their new places by then.
         ordered = [*(e for e in self.edge_items.items() if e[0] not in active_edges),
                    *(e for e in self.edge_items.items() if e[0] in active_edges)]
-        for edge, item in ordered:
-            active = edge in active_edges
-            value = edge_values(edge)
-            grad = edge_grads(edge) if show_grads else None
-            item.set_look(EdgeLook(
-                text(value),
-                text(grad),
-                step_label if active and show_grads else "",
-                phase if active else None,
-                picture(value),
-                picture(grad),
-            ))
+        with self.tag_queue.deferred(len(ordered)):
+            for edge, item in ordered:
+                active = edge in active_edges
+                value = edge_values(edge)
+                grad = edge_grads(edge) if show_grads else None
+                item.set_look(EdgeLook(
+                    text(value),
+                    text(grad),
+                    step_label if active and show_grads else "",
+                    phase if active else None,
+                    picture(value),
+                    picture(grad),
+                ))
         self._pictures = pictures
 
     def tooltip_for(self, item: QGraphicsItem) -> str:

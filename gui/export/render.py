@@ -55,6 +55,7 @@ def _paint_caption(painter: QPainter, caption: str, strip: QRectF) -> None:
 def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[list]:
     """Hide editing decorations (and, for a selection, everything else) while drawing.
     Yields the items that are drawn."""
+    scene.settle()  # a picture shows every tag in its final place, not a provisional one
     chosen = set(scene.selected_node_ids())
     selected = scene.selectedItems()
     hidden = []
