@@ -14,7 +14,10 @@ from pathlib import Path
 from engine.trace import INPUT_STAGE, Phase
 from gui.command_line import CommandParser, UsageError, program_name, usage
 
-STAGES = (INPUT_STAGE, *Phase)
+# The stages the reverse trace has. The tangent phase lives in a separate trace built
+# for a seed; until `--stage tangent --seed NODE` draws that trace, it is not offered
+# (it would draw the reverse pass under the tangent's name).
+STAGES = (INPUT_STAGE, *(phase for phase in Phase if phase is not Phase.TANGENT))
 """The named stages: before any step, and the end of each phase (`forward`, `backward`)."""
 MAX_SIDE = 20000
 """Pixels per side of a PNG; beyond this Qt cannot paint it (and no slide needs it)."""
