@@ -130,6 +130,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         else:
             # The same place fits numbers of about the same width: no scene query.
             tags = self._tags_at(tag_anchor, value_size, grad_size)
+        old_bounds = self._bounds
         bounds = path.boundingRect().adjusted(-6, -6, 6, 6)
         for rect, _kind, _text in tags:
             bounds = bounds.united(rect.adjusted(-2, -2, 2, 2))
@@ -144,6 +145,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         scene = self.scene()
         if scene is not None:
             scene.wire_overview.invalidate()  # type: ignore[attr-defined]
+            scene.wire_layer.wire_moved(self, old_bounds)  # type: ignore[attr-defined]
 
     def settle_tags(self) -> None:
         """Put provisionally placed tags in their real place (from the scene's tag queue)."""
@@ -218,28 +220,41 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         self.setZValue(1 if look.label else -1)
         self.update_path()
         self.update()
+        self._restroke()
+
+    def hoverEnterEvent(self, event) -> None:
+        super().hoverEnterEvent(event)
+        self._restroke()
+
+    def hoverLeaveEvent(self, event) -> None:
+        super().hoverLeaveEvent(event)
+        self._restroke()
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change in (QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged,
+                      QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged):
+            self._restroke()
+        return super().itemChange(change, value)
+
+    def _restroke(self) -> None:
+        """Whether the WireLayer strokes this wire may have changed: it redraws the wire's area."""
+        scene = self.scene()
+        if scene is not None:
+            scene.wire_layer.update(self._bounds)  # type: ignore[attr-defined]
+
+    def drawn_by_layer(self) -> bool:
+        """The scene's WireLayer strokes this wire (with all other plain ones), not paint()."""
+        # A labelled wire is raised over the cards, so it strokes itself too.
+        look = self.look
+        return not (look.highlight or look.label or self._hovered or self.isSelected()
+                    or self.scene().presenting)  # type: ignore[union-attr]
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        # A hot path on big graphs (thousands of wires at once): the common case is
-        # one prepared pen and one drawPath.
+        # A hot path on big graphs (hundreds of wires in view): a plain wire's stroke is
+        # the WireLayer's, so the common case here is only the tags.
         look = self.look
-        plain = not look.highlight and not self._hovered and not self.isSelected()
-        presenting = self.scene().presenting  # type: ignore[union-attr]
-        if plain or (presenting and not look.highlight):
-            painter.setPen(_WIRE_PEN)
-        else:
-            painter.setPen(self._special_pen(presenting))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if not presenting:
-            # Unclipped, the raster engine strokes and rasterises a long wire in whole,
-            # even the metres of it off screen (most of a wire's cost on a big graph).
-            device = painter.device()
-            transform, invertible = painter.worldTransform().inverted()
-            if invertible and device is not None:
-                visible = transform.mapRect(QRectF(-4, -4, device.width() + 8, device.height() + 8))
-                if not visible.contains(self._bounds):
-                    painter.setClipRect(visible, Qt.ClipOperation.IntersectClip)
-        painter.drawPath(self._path)
+        if not self.drawn_by_layer():
+            self._stroke(painter)
         if not (self._tags or look.label):
             return
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < theme.TEXT_LOD:
@@ -257,6 +272,26 @@ class EdgeItem(HoverReporting, QGraphicsItem):
                 paint_picture(painter, rect, picture, colour)
             else:
                 self._draw_tag(painter, text, rect, colour)
+
+    def _stroke(self, painter: QPainter) -> None:
+        look = self.look
+        presenting = self.scene().presenting  # type: ignore[union-attr]
+        plain = not look.highlight and not self._hovered and not self.isSelected()
+        if plain or (presenting and not look.highlight):
+            painter.setPen(_WIRE_PEN)
+        else:
+            painter.setPen(self._special_pen(presenting))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if not presenting:
+            # Unclipped, the raster engine strokes and rasterises a long wire in whole,
+            # even the metres of it off screen.
+            device = painter.device()
+            transform, invertible = painter.worldTransform().inverted()
+            if invertible and device is not None:
+                visible = transform.mapRect(QRectF(-4, -4, device.width() + 8, device.height() + 8))
+                if not visible.contains(self._bounds):
+                    painter.setClipRect(visible, Qt.ClipOperation.IntersectClip)
+        painter.drawPath(self._path)
 
     def _special_pen(self, presenting: bool) -> QPen:
         colour, width = theme.WIRE, 2.0

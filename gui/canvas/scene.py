@@ -31,6 +31,7 @@ from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import HIT_RADIUS, PortItem
 from gui.canvas.tag_queue import TagQueue
 from gui.canvas.wire_drag import WireDrag, WireIntent
+from gui.canvas.wire_layer import WireLayer
 from gui.canvas.wire_overview import WireOverview
 from gui.observing import subscriptions_of
 
@@ -70,8 +71,7 @@ class GraphScene(QGraphicsScene):
         self.edge_items: dict[Edge, EdgeItem] = {}
         self.display = Display()
         self._pictures: dict[int, tuple[object, ArrayPicture | None]] = {}
-        self.presenting = False
-        """True while rendering a picture: no grid, selection or hover effects."""
+        self._presenting = False
         self.editable = True
         self._wire: WireDrag | None = None
         self._press_positions: dict[str, tuple[float, float]] = {}
@@ -79,6 +79,8 @@ class GraphScene(QGraphicsScene):
         self.overview = False
         """True when zoomed far out: wires drawn by one WireOverview item."""
         self.wire_overview = WireOverview(self)
+        self.wire_layer = WireLayer(self)
+        """Plain wires' strokes, when not in the overview (see wire_layer)."""
         self.tag_queue = TagQueue(self)
         """Big scenes place wires' number tags after the first paint (see tag_queue)."""
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -96,6 +98,16 @@ class GraphScene(QGraphicsScene):
             self._subscriptions.subscribe(event, handler)
         self.rebuild()
 
+    @property
+    def presenting(self) -> bool:
+        """True while rendering a picture: no grid, selection or hover effects."""
+        return self._presenting
+
+    @presenting.setter
+    def presenting(self, presenting: bool) -> None:
+        self._presenting = presenting
+        self.wire_layer.redraw_all()  # pictures stroke every wire themselves
+
     def detach(self) -> None:
         """Stop observing the document (the scene is going away; it also stops when destroyed)."""
         self._subscriptions.release()
@@ -111,10 +123,14 @@ class GraphScene(QGraphicsScene):
     def rebuild(self) -> None:
         self.cancel_wire()
         self.tag_queue.clear()  # clear() below deletes the wires it holds
-        if self.wire_overview.scene() is self:
-            self.removeItem(self.wire_overview)  # kept across clear(), which deletes items
+        for keeper in (self.wire_overview, self.wire_layer):
+            if keeper.scene() is self:
+                self.removeItem(keeper)  # kept across clear(), which deletes items
+        self.wire_layer.invalidate()
         self.clear()
         self.addItem(self.wire_overview)
+        self.addItem(self.wire_layer)
+        self.wire_layer.update()
         self.node_items.clear()
         self.edge_items.clear()
         self._rebuilding = True
@@ -138,16 +154,20 @@ class GraphScene(QGraphicsScene):
             bounds = bounds.united(item.sceneBoundingRect())
         self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
         self.wire_overview.scene_rect_changed()
+        self.wire_layer.scene_rect_changed()
 
     def set_overview(self, overview: bool) -> None:
         """Swap thousands of wire items for one overview drawing, or back."""
         if overview == self.overview:
             return
         self.overview = overview
+        if overview:
+            self.wire_layer.setVisible(False)  # first: hiding wires then asks nothing of it
         for item in self.edge_items.values():
             item.setVisible(not overview)
         self.wire_overview.invalidate()
         self.wire_overview.setVisible(overview)
+        self.wire_layer.setVisible(not overview)
 
     def _grow_scene_rect(self, item: QGraphicsItem) -> None:
         if self._rebuilding:
@@ -157,6 +177,7 @@ class GraphScene(QGraphicsScene):
             self.setSceneRect(self.sceneRect().united(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
                                                                     SCENE_MARGIN, SCENE_MARGIN)))
             self.wire_overview.scene_rect_changed()
+            self.wire_layer.scene_rect_changed()
 
     def _on_node_added(self, node_id: str) -> None:
         self.cancel_wire()
@@ -204,6 +225,8 @@ class GraphScene(QGraphicsScene):
         item.setVisible(not self.overview)
         self.addItem(item)
         self.edge_items[edge] = item
+        self.wire_layer.invalidate()
+        self.wire_layer.update(item.boundingRect())
         source.edges.add(item)
         target.edges.add(item)
         source.output.set_connected(True)
@@ -217,6 +240,8 @@ class GraphScene(QGraphicsScene):
         item.target.inputs[item.port].set_connected(False)
         item.source.output.set_connected(any(e.source is item.source for e in item.source.edges))
         self.tag_queue.discard(item)
+        self.wire_layer.invalidate()  # before removeItem: the layer drops its list of wires
+        self.wire_layer.update(item.boundingRect())
         self.removeItem(item)
         self.wire_overview.invalidate()
 
