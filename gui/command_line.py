@@ -12,7 +12,8 @@ from typing import NoReturn
 COMMANDS = ("eval", "export")
 USAGES = {
     "eval": "eval GRAPH.json [--tangent NODE]",
-    "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]",
+    "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] "
+              "[--scale S]",
 }
 
 

@@ -10,8 +10,10 @@ from engine.steps import Phase
 VALUE = QColor("#2e7d32")
 GRADIENT = QColor("#c62828")
 VALUE_SOFT = QColor(46, 125, 50, 40)
+TANGENT = QColor("#5e35b1")
+"""Forward mode's tangents (a dual number's ε-part): neither the value green nor the gradient red."""
 
-PHASE_COLOURS = {Phase.FORWARD: VALUE, Phase.BACKWARD: GRADIENT}
+PHASE_COLOURS = {Phase.FORWARD: VALUE, Phase.BACKWARD: GRADIENT, Phase.TANGENT: TANGENT}
 """A step's colour, everywhere: rows, tokens, highlights, the timeline."""
 
 CANVAS = QColor("#fafafa")

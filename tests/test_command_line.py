@@ -71,9 +71,12 @@ def test_qt_options_and_their_values_are_not_files():
     ["export", str(SEED_EXAMPLE), "out.png", "--scale", "0"],
     ["export", str(SEED_EXAMPLE), "out.png", "--stage", "sideways"],
     ["export", str(SEED_EXAMPLE), "out.png", "--stage", "999"],
-    # Not yet drawable: the reverse trace has no tangent phase, and a picture under
-    # that name would show the backward pass.
+    # The tangent stage needs a seed; a seed needs the tangent stage (or a step) and an input node.
     ["export", str(SEED_EXAMPLE), "out.png", "--stage", "tangent"],
+    ["export", str(SEED_EXAMPLE), "out.png", "--stage", "backward", "--seed", "a"],
+    ["export", str(SEED_EXAMPLE), "out.png", "--seed", "a"],
+    ["export", str(SEED_EXAMPLE), "out.png", "--stage", "tangent", "--seed", "nowhere"],
+    ["export", str(SEED_EXAMPLE), "out.png", "--stage", "tangent", "--seed", "d"],
     ["export", str(SEED_EXAMPLE), "out.svg", "--scale", "2"],
     ["export", str(SEED_EXAMPLE), "out.png", "--colour", "red"],
 ])

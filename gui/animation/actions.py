@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStyle
@@ -69,6 +70,16 @@ class AnimationActions:
             action.triggered.connect(lambda _checked=False, s=speed: controller.set_speed(s))
             self.speed_group.addAction(action)
             self.speed_actions[speed] = action
+        # Reverse mode pulls gradients right to left; forward mode pushes one input's tangent left to right.
+        self.mode_group = QActionGroup(window)
+        self.reverse_mode = self._mode_action("reverse_mode", "&Reverse", "Reverse mode: values forward, then "
+                                              "every gradient in one backward pass")
+        self.forward_mode = self._mode_action("forward_mode", "F&orward", "Forward mode: values forward with "
+                                              "one input's tangent (pick the seed beside, or click an input card)")
+        self.reverse_mode.setChecked(True)
+        self.reverse_mode.triggered.connect(lambda _checked=False: controller.set_seed(None))
+        self.forward_mode.triggered.connect(lambda _checked=False: self._forward())
+        presenter.scene.selectionChanged.connect(self._seed_from_selection)
         self.show_trace = self.trace_dock.toggleViewAction()
         self.show_trace.setObjectName("show_trace")
         self.show_trace.setText("&Trace Panel")
@@ -82,10 +93,13 @@ class AnimationActions:
         speed_menu.addActions(list(self.speed_actions.values()))
         animation_menu.addActions([self.stop])
         animation_menu.addSeparator()
+        animation_menu.addActions([self.reverse_mode, self.forward_mode])
+        animation_menu.addSeparator()
         animation_menu.addAction(self.show_trace)
 
         self.transport = TransportBar(controller, [self.to_start, self.step_back, self.play_pause,
-                                                   self.step_forward, self.to_end, None, self.stop], window)
+                                                   self.step_forward, self.to_end, None, self.stop], window,
+                                      [self.reverse_mode, self.forward_mode])
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.transport)
 
         # Subtitles for the step, readable at any zoom, and a view that keeps the step in sight.
@@ -107,14 +121,44 @@ class AnimationActions:
                 target.addAction(action)
         return action
 
+    def _mode_action(self, name: str, text: str, tip: str) -> QAction:
+        action = QAction(text, self.host)
+        action.setObjectName(name)
+        action.setCheckable(True)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        self.mode_group.addAction(action)
+        return action
+
+    def _forward(self) -> None:
+        """Forward mode, seeded where the seed list points (its first input at first)."""
+        seed = self.transport.seed_choice()
+        if seed is None:
+            self.reverse_mode.setChecked(True)  # no input to seed: nothing to push forward
+            self.host.statusBar().showMessage("Forward mode needs an input node to seed.", 4000)
+            return
+        self.controller.set_seed(seed)
+
+    def _seed_from_selection(self) -> None:
+        """In forward mode, clicking an input card makes it the seed."""
+        scene = self.controller.scene
+        if self.controller.seed is None or not shiboken6.isValid(scene):
+            return  # (a closing window's scene clears its selection as it goes)
+        selected = scene.selectedItems()
+        if len(selected) == 1:
+            node_id = getattr(selected[0], "node_id", None)
+            if node_id in dict(self.controller.presenter.input_nodes()):
+                self.controller.set_seed(node_id)
+
     def _refresh(self) -> None:
         controller = self.controller
         style, pixmap = self.host.style(), QStyle.StandardPixmap
         playing = controller.playing
         self.play_pause.setText("&Pause\tSpace" if playing else "&Play\tSpace")
         self.play_pause.setIcon(style.standardIcon(pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay))
-        self.play_pause.setToolTip("Pause (Space)" if playing else
-                                   "Play the forward pass, then the backward pass (Space)")
+        then = "the tangent pass" if controller.seed is not None else "the backward pass"
+        self.play_pause.setToolTip("Pause (Space)" if playing else f"Play the forward pass, then {then} (Space)")
+        (self.forward_mode if controller.seed is not None else self.reverse_mode).setChecked(True)
         # Stepping stays enabled at the ends (it does nothing there): a disabled
         # action would let its arrow key through to the view, which scrolls.
         trace = controller.trace_if_ready()

@@ -48,7 +48,7 @@ class CaptionBar(QLabel):
             return
         trace = self.controller.trace
         step = trace.steps[applied - 1]
-        colour = theme.VALUE if step.phase == "forward" else theme.GRADIENT
+        colour = theme.PHASE_COLOURS[step.phase]
         self.setStyleSheet(f"QLabel#caption_bar {{ background: rgba(255, 255, 255, 235); color: {colour.name()};"
                            f" border: 1px solid {colour.name()}; border-radius: 6px; }}")
         self.setText(step_caption(trace, applied))

@@ -15,7 +15,7 @@ import shiboken6
 from PySide6.QtCore import QEasingCurve, QObject, QTimer, QVariantAnimation, Signal
 
 from engine.evaluate import Evaluation
-from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
+from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, TangentStep, Trace
 from gui.animation.tokens import TokenItem, tokens_for
 from gui.canvas.presenter import CanvasPresenter
 
@@ -29,7 +29,7 @@ costs several frames; editing should not pay for it on every keystroke)."""
 
 def rest_ms(step: Step) -> float:
     """How long a landed step stays before the next one starts, at 1×, while playing."""
-    if isinstance(step, ForwardStep):
+    if isinstance(step, (ForwardStep, TangentStep)):
         return 250.0 if step.op.is_leaf else 450.0
     if isinstance(step, (SeedStep, AccumulateStep)):
         return 900.0
@@ -69,7 +69,8 @@ class AnimationController(QObject):
         """Multiplies every duration (tests and benchmarks shorten the show)."""
         self._playing = False
         self._flight: _Flight | None = None
-        self._announced: Evaluation | None = None
+        self._announced: tuple[Evaluation, str | None] | None = None
+        """The evaluation and seed whose trace was last announced."""
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(TRACE_SETTLE_MS)
@@ -81,14 +82,15 @@ class AnimationController(QObject):
     # ------------------------------------------------------------------ state
     @property
     def trace(self) -> Trace:
-        """The trace of what the canvas shows (built on first use)."""
+        """The trace of what the canvas shows (built on first use): the reverse trace, or
+        in forward mode the tangent trace of the presenter's seed."""
         self._announce_trace()
-        return self.presenter.evaluation.trace
+        return self.presenter.trace
 
     def trace_if_ready(self) -> Trace | None:
         """The trace if it has been built for what the canvas shows; None while
         edits settle (so a quick look never pays for building it)."""
-        if self.presenter.evaluation is self._announced or self.position is not None:
+        if self._is_announced() or self.position is not None:
             return self.trace
         return None
 
@@ -111,11 +113,20 @@ class AnimationController(QObject):
             return "editing"
         return self.trace.position_text(self.position)
 
+    @property
+    def seed(self) -> str | None:
+        """Forward mode's seed, or None in reverse mode."""
+        return self.presenter.seed
+
+    def _is_announced(self) -> bool:
+        announced = self._announced
+        return (announced is not None and announced[0] is self.presenter.evaluation
+                and announced[1] == self.presenter.seed)
+
     def _announce_trace(self) -> None:
         self._settle.stop()
-        evaluation = self.presenter.evaluation
-        if evaluation is not self._announced:
-            self._announced = evaluation
+        if not self._is_announced():
+            self._announced = (self.presenter.evaluation, self.presenter.seed)
             self.traceChanged.emit()
 
     # --------------------------------------------------------------- commands
@@ -193,6 +204,20 @@ class AnimationController(QObject):
         self._drop_flight()
         if self.position is not None:
             self.presenter.show_step(None)
+        self.changed.emit()
+
+    def set_seed(self, seed: str | None) -> None:
+        """Forward mode seeded at the input node `seed`, or reverse mode (None). The
+        animation keeps its place in the forward pass both share; later it clamps."""
+        if seed == self.presenter.seed:
+            return
+        self._playing = False
+        self._drop_flight()
+        position = self.position
+        self.presenter.set_seed(seed)
+        self._announce_trace()
+        if position is not None:
+            self.presenter.show_step(min(position, len(self.trace)))
         self.changed.emit()
 
     def set_speed(self, speed: float) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnimation
 from PySide6.QtWidgets import QGraphicsView
 
-from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step
+from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, TangentStep
 from gui.animation.caption import CaptionBar
 from gui.animation.controller import AnimationController
 from gui.canvas.scene import GraphScene
@@ -54,7 +54,7 @@ class StepFollower(QObject):
         rect = QRectF()
         if isinstance(step, BackwardStep) and step.edge in scene.edge_items:
             rect = scene.edge_items[step.edge].path().boundingRect()
-        elif isinstance(step, ForwardStep) and step.node in scene.node_items:
+        elif isinstance(step, (ForwardStep, TangentStep)) and step.node in scene.node_items:
             node = scene.node_items[step.node]
             rect = node.mapRectToScene(node.card)
             for edge in step.in_edges:

@@ -5,7 +5,9 @@ picture is fixed when it is made.
 
 A forward token carries the source's value from source to target in the value
 colour, above the wire (where the value label sits); a backward token carries the
-contribution from target back to source in the gradient colour, below the wire.
+contribution from target back to source in the gradient colour, below the wire; a
+tangent token (forward mode) carries the dual number `v + v̇ε` from source to
+target in the tangent colour, below the wire where the tangent's tag sits.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from engine.trace import BackwardStep, ForwardStep, Phase, Step
+from engine.trace import BackwardStep, ForwardStep, Phase, Step, TangentStep
 from engine.values import format_value
 from gui import theme
 from gui.canvas.edge_item import EdgeItem
@@ -58,7 +60,7 @@ class TokenItem(QGraphicsItem):
     def set_progress(self, t: float) -> None:
         """0 at the start of the journey, 1 at its end (a backward token starts at the target)."""
         self.progress = t
-        along = t if self.phase is Phase.FORWARD else 1.0 - t
+        along = 1.0 - t if self.phase is Phase.BACKWARD else t
         self.setPos(self.edge_item.path().pointAtPercent(min(1.0, max(0.0, along))))
 
     def boundingRect(self) -> QRectF:
@@ -90,6 +92,18 @@ def tokens_for(scene: GraphScene, step: Step) -> list[TokenItem]:
     if isinstance(step, ForwardStep):
         return [TokenItem(scene.edge_items[edge], format_value(value), step.phase)
                 for edge, value in zip(step.in_edges, step.inputs) if edge in scene.edge_items]
+    if isinstance(step, TangentStep):
+        return [TokenItem(scene.edge_items[edge], dual_text(value, tangent), step.phase)
+                for edge, value, tangent in zip(step.in_edges, step.operands, step.source_tangents)
+                if edge in scene.edge_items]
     if isinstance(step, BackwardStep) and step.edge in scene.edge_items:
         return [TokenItem(scene.edge_items[step.edge], format_value(step.contribution), step.phase)]
     return []
+
+
+def dual_text(value, tangent) -> str:
+    """A dual number as a wire carries it in forward mode: `v + v̇ε`, the tangent bracketed when negative."""
+    tangent_text = format_value(tangent)
+    if tangent_text.startswith("-"):
+        tangent_text = f"({tangent_text})"
+    return f"{format_value(value)} + {tangent_text}ε"

@@ -11,8 +11,8 @@ from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex,
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QListView, QVBoxLayout, QWidget
 
-from engine.notation import term
-from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
+from engine.notation import dot, term
+from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, TangentStep, Trace
 from engine.values import format_value_full
 from gui import theme
 from gui.animation.controller import AnimationController
@@ -33,6 +33,10 @@ def step_tooltip(step: Step) -> str:
         lines.append(f"{step.name} = {format_value_full(step.value)}")
     elif isinstance(step, SeedStep):
         lines.append(f"seed: {format_value_full(step.value)}")
+    elif isinstance(step, TangentStep):
+        for name, tangent in zip(step.source_names, step.source_tangents):
+            lines.append(f"{dot(name)}: {format_value_full(tangent)}")
+        lines.append(f"{dot(step.name)} = {format_value_full(step.tangent)}")
     elif isinstance(step, BackwardStep):
         lines.append(f"local derivative: {format_value_full(step.local)}")
         lines.append(f"upstream gradient: {format_value_full(step.upstream)}")

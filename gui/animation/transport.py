@@ -1,5 +1,6 @@
 """The transport bar under the canvas: to start, step back, play/pause, step
-forward, to end, back to editing; the speed; the timeline; where we are."""
+forward, to end, back to editing; reverse or forward mode and forward mode's seed;
+the speed; the timeline; where we are."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def speed_text(speed: float) -> str:
 
 class TransportBar(QToolBar):
     def __init__(self, controller: AnimationController, actions: list[QAction | None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, mode_actions: list[QAction] | None = None) -> None:
         super().__init__("Animation", parent)
         self.setObjectName("transport")
         self.controller = controller
@@ -29,6 +30,18 @@ class TransportBar(QToolBar):
             else:
                 self.addAction(action)
         self.addSeparator()
+        for action in mode_actions or []:
+            self.addAction(action)
+        self.seed = QComboBox()
+        self.seed.setObjectName("seed")
+        self.seed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.seed.setToolTip("Forward mode's seed: the input whose tangent is 1 (clicking an input card also picks it)")
+        self.seed.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Picking a seed is asking for forward mode with it.
+        self.seed.activated.connect(lambda index: controller.set_seed(self.seed.itemData(index)))
+        if mode_actions:
+            self.addWidget(self.seed)
+            self.addSeparator()
         self.speed = QComboBox()
         self.speed.setObjectName("speed")
         self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -63,6 +76,28 @@ class TransportBar(QToolBar):
         phase = controller.trace.phase_at(position) if position is not None else None
         colour = theme.PHASE_COLOURS[phase] if phase is not None else theme.CARD_MUTED
         self.position.setStyleSheet(f"color: {colour.name()}")
+        self._refresh_seeds()
         index = self.speed.findData(controller.speed)
         if index >= 0 and index != self.speed.currentIndex():
             self.speed.setCurrentIndex(index)
+
+    def _refresh_seeds(self) -> None:
+        """The graph's input nodes by name; the current seed chosen (in reverse mode, the
+        one forward mode would start from, shown muted)."""
+        presenter = self.controller.presenter
+        inputs = presenter.input_nodes()
+        if [(self.seed.itemData(i), self.seed.itemText(i)) for i in range(self.seed.count())] != inputs:
+            self.seed.blockSignals(True)
+            self.seed.clear()
+            for node_id, name in inputs:
+                self.seed.addItem(name, node_id)
+            self.seed.blockSignals(False)
+        index = self.seed.findData(presenter.seed) if presenter.seed is not None else self.seed.currentIndex()
+        if index >= 0 and index != self.seed.currentIndex():
+            self.seed.setCurrentIndex(index)
+        forward = presenter.seed is not None
+        self.seed.setStyleSheet(f"color: {(theme.TANGENT if forward else theme.CARD_MUTED).name()}")
+
+    def seed_choice(self) -> str | None:
+        """The input the seed list shows (forward mode starts from it)."""
+        return self.seed.currentData() if self.seed.count() else None

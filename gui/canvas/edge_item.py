@@ -266,7 +266,7 @@ class EdgeItem(HoverReporting, QGraphicsItem):
             return
         painter.setFont(_LABEL_FONT)
         for rect, kind, text in self._tags:
-            colour = theme.VALUE if kind == "value" else theme.GRADIENT
+            colour = theme.VALUE if kind == "value" else theme.TANGENT if look.tangent else theme.GRADIENT
             picture = look.value_picture if kind == "value" else look.grad_picture
             if picture is not None:
                 paint_picture(painter, rect, picture, colour)
@@ -335,5 +335,5 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         if self.look.value:
             text += f" — value {self.look.value}"
         if self.look.grad:
-            text += f", gradient {self.look.grad}"
+            text += f", {'tangent' if self.look.tangent else 'gradient'} {self.look.grad}"
         return text + " (click to select, Delete removes it)"

@@ -25,6 +25,8 @@ class NodeLook(NamedTuple):
     value_picture: ArrayPicture | None = None
     """An array value drawn as a heatmap (None: `value` is drawn as text)."""
     grad_picture: ArrayPicture | None = None
+    tangent: bool = False
+    """Forward mode: `grad` and `grad_picture` hold the node's tangent, drawn in the tangent colour."""
 
 
 class EdgeLook(NamedTuple):
@@ -36,6 +38,8 @@ class EdgeLook(NamedTuple):
     """The phase of the current step when it passes along this wire."""
     value_picture: ArrayPicture | None = None
     grad_picture: ArrayPicture | None = None
+    tangent: bool = False
+    """Forward mode: `grad` holds the tangent the wire carries."""
 
 
 NO_NODE_LOOK = NodeLook()

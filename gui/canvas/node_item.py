@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.evaluate import INCOMPLETE
+from engine.notation import dot
 from engine.ops import Op
 from gui import theme
 from gui.canvas.heatmap import grid_size, paint_picture
@@ -253,8 +254,9 @@ class NodeItem(HoverReporting, QGraphicsItem):
                              "incomplete" if self.look.problem_kind == INCOMPLETE else "no value")
             painter.setFont(_NUMBER_FONT)
         if self.look.grad:
-            painter.setPen(theme.GRADIENT)
-            text = metrics.elidedText("∂ " + self.look.grad, Qt.TextElideMode.ElideRight, rows.width())
+            painter.setPen(self._grad_colour())
+            text = metrics.elidedText(self._grad_mark() + " " + self.look.grad, Qt.TextElideMode.ElideRight,
+                                      rows.width())
             painter.drawText(rows.adjusted(0, rows.height() / 2, 0, 0),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
 
@@ -274,7 +276,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
         look = self.look
         metrics = QFontMetricsF(_NUMBER_FONT)
         for area, picture, text, colour in ((value_area, look.value_picture, look.value, theme.VALUE),
-                                            (grad_area, look.grad_picture, look.grad, theme.GRADIENT)):
+                                            (grad_area, look.grad_picture, look.grad, self._grad_colour())):
             if picture is not None:
                 size = grid_size(picture, CARD_CELL, area.size())
                 rect = QRectF(area.center().x() - size.width() / 2, area.center().y() - size.height() / 2,
@@ -283,15 +285,15 @@ class NodeItem(HoverReporting, QGraphicsItem):
             elif text:
                 painter.setFont(_NUMBER_FONT)
                 painter.setPen(theme.FAILED if colour == theme.VALUE and look.value_is_bad else colour)
-                shown = text if colour == theme.VALUE else "∂ " + text
+                shown = text if colour == theme.VALUE else self._grad_mark() + " " + text
                 painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
                                  metrics.elidedText(shown, Qt.TextElideMode.ElideRight, area.width()))
         if look.grad_picture is not None:
             # A small ∂ beside the gradient's grid says what it is, as on a number.
             painter.setFont(_SMALL_FONT)
-            painter.setPen(theme.GRADIENT)
+            painter.setPen(self._grad_colour())
             painter.drawText(QRectF(grad_area.left() - ARRAY_GAP, grad_area.top(), ARRAY_GAP, 12),
-                             Qt.AlignmentFlag.AlignCenter, "∂")
+                             Qt.AlignmentFlag.AlignCenter, "ε" if look.tangent else "∂")
 
     def _paint_outside(self, painter: QPainter) -> None:
         if self.look.output:
@@ -303,10 +305,22 @@ class NodeItem(HoverReporting, QGraphicsItem):
             painter.setFont(_SMALL_FONT)
             painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, "output")
         if self.look.note:
-            painter.setPen(theme.GRADIENT)
+            painter.setPen(self._grad_colour())
             painter.setFont(_NOTE_FONT)
             painter.drawText(QRectF(self.card.left(), self.card.bottom() + 2, WIDTH, 16),
                              Qt.AlignmentFlag.AlignCenter, self.look.note)
+
+    def _grad_colour(self) -> QColor:
+        return theme.TANGENT if self.look.tangent else theme.GRADIENT
+
+    def _grad_mark(self) -> str:
+        """What stands before the number under the value: ∂ for a gradient; in forward
+        mode the node's tangent, `ẋ2` (the card's own name dotted), or for a long name,
+        which would push the number off the card, ε (the number is the ε-part of v + v̇ε)."""
+        if not self.look.tangent:
+            return "∂"
+        dotted = dot(self.name)
+        return dotted if len(self.name) <= 4 else "ε"
 
     # ---------------------------------------------------------------- events
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -322,7 +336,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
         if self.look.value:
             parts.append(f"value {self.look.value}")
         if self.look.grad:
-            parts.append(f"gradient {self.look.grad}")
+            parts.append(f"{'tangent' if self.look.tangent else 'gradient'} {self.look.grad}")
         if self.look.problem:
             parts.append(self.look.problem)
         return " — ".join(parts)

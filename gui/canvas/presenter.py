@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.document import GraphDocument
 from engine.evaluate import Evaluation
-from engine.trace import final_state
+from engine.tangent import TangentSeedError
+from engine.trace import Phase, Segment, Trace, build_tangent_trace, final_state
 from gui.canvas.scene import Display, GraphScene
 from gui.observing import subscriptions_of
 
@@ -28,6 +29,9 @@ class CanvasPresenter(QObject):
         self.applied: int | None = None
         """Steps of the trace being shown, or None while editing (everything shown)."""
         self.evaluation: Evaluation = document.evaluation()
+        self.seed: str | None = None
+        """Forward mode's seed (an input node's id), or None in reverse mode."""
+        self._tangent: tuple[Evaluation, str, Trace] | None = None
         self._highlight_current = True
         self._stale = False
         """True when the canvas shows something other than `evaluation` in full."""
@@ -59,8 +63,39 @@ class CanvasPresenter(QObject):
             return  # only positions changed: nothing on the cards did
         self._stale = False
         self.evaluation = evaluation
+        self._keep_seed()
         self._render()
         self.evaluated.emit(self.evaluation)
+
+    @property
+    def trace(self) -> Trace:
+        """The trace the animation plays: the reverse trace, or in forward mode the
+        tangent trace seeded at `seed` (built once per evaluation and seed)."""
+        if self.seed is None:
+            return self.evaluation.trace
+        cached = self._tangent
+        if cached is not None and cached[0] is self.evaluation and cached[1] == self.seed:
+            return cached[2]
+        trace = tangent_trace(self.evaluation, self.seed)
+        self._tangent = (self.evaluation, self.seed, trace)
+        return trace
+
+    def input_nodes(self) -> list[tuple[str, str]]:
+        """(id, name) of every input node, in the evaluation's order: forward mode's possible seeds."""
+        plan = self.evaluation.plan
+        return [(plan.ids[i], plan.names[i]) for i in plan.order if plan.ops[i].name == "input"]
+
+    def set_seed(self, seed: str | None) -> None:
+        """Forward mode seeded at the input `seed`, or reverse mode (None)."""
+        self.seed = seed
+        self._render()
+
+    def _keep_seed(self) -> None:
+        """After edits: a seed that is no longer an input moves to the first input."""
+        if self.seed is not None:
+            inputs = [node_id for node_id, _name in self.input_nodes()]
+            if self.seed not in inputs and inputs:
+                self.seed = inputs[0]
 
     def set_show_grads(self, show: bool) -> None:
         self.show_grads = show
@@ -80,7 +115,7 @@ class CanvasPresenter(QObject):
         if self.applied is None:
             state = final_state(evaluation)
         else:
-            state = evaluation.trace.state_at(self.applied)
+            state = self.trace.state_at(self.applied)
             if not self._highlight_current:
                 state.step = None
         ids = evaluation.plan.ids
@@ -90,3 +125,15 @@ class CanvasPresenter(QObject):
     def _render(self) -> None:
         self.scene.set_display(self.current_display())
         self.displayChanged.emit()
+
+
+def tangent_trace(evaluation: Evaluation, seed: str) -> Trace:
+    """`build_tangent_trace`, or only the forward steps when `seed` cannot be seeded
+    (a graph with no input left, or a seed with no value)."""
+    try:
+        return build_tangent_trace(evaluation, seed)
+    except TangentSeedError:
+        reverse = evaluation.trace
+        steps = list(reverse.steps[:reverse.forward_count])
+        return Trace(steps, (Segment(Phase.FORWARD, 0, len(steps)),) if steps else (),
+                     reverse.leaf_values)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from engine.document import GraphDocument
 from engine.evaluate import Problem
 from engine.plan import Edge
-from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, TraceState
+from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, TangentStep, TraceState
 from engine.values import format_value, format_value_full, has_non_finite
 from gui import theme
 from gui.canvas.edge_item import EdgeItem
@@ -254,7 +254,7 @@ class GraphScene(QGraphicsScene):
         active_node, phase = "", step.phase if step is not None else None
         active_edges: set[Edge] = set()
         step_label = ""
-        if isinstance(step, ForwardStep):
+        if isinstance(step, (ForwardStep, TangentStep)):
             active_node, active_edges = step.node, set(step.in_edges)
         elif isinstance(step, (SeedStep, AccumulateStep)):
             active_node = step.node
@@ -284,7 +284,11 @@ class GraphScene(QGraphicsScene):
             pictures[id(value)] = known
             return known[1]
 
-        node_values, node_grads, notes = state.node_values.get, state.node_grads.get, state.node_notes.get
+        # Forward mode: tangents take the gradients' place on cards and wires, in their own colour.
+        tangents = bool(state.node_tangents)
+        show_grads = show_grads or tangents
+        node_values, notes = state.node_values.get, state.node_notes.get
+        node_grads = (state.node_tangents if tangents else state.node_grads).get
         problems, output = display.problems.get, display.output
         for node_id, item in self.node_items.items():
             value = node_values(node_id)
@@ -301,8 +305,10 @@ class GraphScene(QGraphicsScene):
                 value is not None and has_non_finite(value),
                 picture(value),
                 picture(grad),
+                tangents,
             ))
-        edge_values, edge_grads = state.edge_values.get, state.edge_grads.get
+        edge_values = state.edge_values.get
+        edge_grads = (state.edge_tangents if tangents else state.edge_grads).get
         # The wire with the step label goes last: it places its label clear of the
         # other wires' number tags, which must be in their new places by then.
         ordered = [*(e for e in self.edge_items.items() if e[0] not in active_edges),
@@ -319,6 +325,7 @@ class GraphScene(QGraphicsScene):
                     phase if active else None,
                     picture(value),
                     picture(grad),
+                    tangents,
                 ))
         self._pictures = pictures
 

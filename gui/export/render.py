@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
+from engine.steps import Phase
 from gui import theme
 from gui.canvas.scene import GraphScene
 
@@ -44,7 +45,9 @@ def caption_height(caption: str, width: float) -> float:
 
 def _paint_caption(painter: QPainter, caption: str, strip: QRectF) -> None:
     """The step's words under the picture, like the caption bar under the canvas."""
-    painter.setPen(QPen(theme.GRADIENT if "backward" in caption.split(":")[0] else theme.VALUE, 1.0))
+    # The caption starts with its phase (`tangent 3/9:`): the strip takes that phase's colour.
+    phase = next((p for p in Phase if caption.startswith(p.value)), Phase.FORWARD)
+    painter.setPen(QPen(theme.PHASE_COLOURS[phase], 1.0))
     painter.setBrush(QBrush(QColor(255, 255, 255)))
     painter.drawRoundedRect(strip.adjusted(CAPTION_PAD / 2, 0, -CAPTION_PAD / 2, -CAPTION_PAD / 2), 6, 6)
     painter.setFont(CAPTION_FONT)

@@ -1,4 +1,4 @@
-"""`main.py export GRAPH OUT.png|OUT.svg [--stage input|forward|backward|N] [--scale S]`:
+"""`main.py export GRAPH OUT.png|OUT.svg [--stage input|forward|backward|tangent|N] [--seed NODE] [--scale S]`:
 a picture of one stage of the animation, drawn offscreen by the same scene and
 presenter as the window (no window is made). Any problem is one line on stderr,
 exit status 2, and no file written."""
@@ -14,11 +14,9 @@ from pathlib import Path
 from engine.trace import INPUT_STAGE, Phase
 from gui.command_line import CommandParser, UsageError, program_name, usage
 
-# The stages the reverse trace has. The tangent phase lives in a separate trace built
-# for a seed; until `--stage tangent --seed NODE` draws that trace, it is not offered
-# (it would draw the reverse pass under the tangent's name).
-STAGES = (INPUT_STAGE, *(phase for phase in Phase if phase is not Phase.TANGENT))
-"""The named stages: before any step, and the end of each phase (`forward`, `backward`)."""
+STAGES = (INPUT_STAGE, *Phase)
+"""The named stages: before any step, and the end of each phase (`forward`, `backward`,
+and `tangent`, forward mode's pass, which is drawn from the tangent trace of `--seed`)."""
 MAX_SIDE = 20000
 """Pixels per side of a PNG; beyond this Qt cannot paint it (and no slide needs it)."""
 
@@ -40,7 +38,7 @@ def _scale(text: str) -> float:
 def _stage(text: str) -> str:
     if text in STAGES or text.isdigit():
         return text
-    raise argparse.ArgumentTypeError(f"must be input, forward, backward or a step number, not '{text}'")
+    raise argparse.ArgumentTypeError(f"must be input, forward, backward, tangent or a step number, not '{text}'")
 
 
 def _parser() -> CommandParser:
@@ -48,6 +46,7 @@ def _parser() -> CommandParser:
     parser.add_argument("graph")
     parser.add_argument("out")
     parser.add_argument("--stage", default="backward", type=_stage)
+    parser.add_argument("--seed", default=None, metavar="NODE")
     parser.add_argument("--scale", default=None, type=_scale)
     return parser
 
@@ -67,7 +66,10 @@ HELP = """\
   --stage input      the graph with its input values only
   --stage forward    every value
   --stage backward   every value and gradient (the default)
+  --stage tangent    forward mode: every value and its tangent, seeded at --seed NODE
   --stage STEP       the state after that many steps of the trace, that step highlighted
+                     (of the tangent trace when --seed is given)
+  --seed NODE        the input node forward mode seeds (tangent 1); needed by --stage tangent
   --scale S          pixels per canvas unit, more than 0 and at most 16 (PNG only; default 1)"""
 
 
@@ -95,6 +97,10 @@ def _export(argv: list[str]) -> None:
     if not out.parent.is_dir():
         raise ExportError(f"{out}: the folder {out.parent} does not exist")
     scale = 1.0 if args.scale is None else args.scale
+    if args.stage == Phase.TANGENT and args.seed is None:
+        parser.refuse("argument --stage: tangent needs --seed NODE, the input node to seed the tangents at")
+    if args.seed is not None and args.stage in STAGES and args.stage != Phase.TANGENT:
+        parser.refuse(f"argument --seed: only --stage tangent or a step number has a seed, not --stage {args.stage}")
 
     from engine.document import GraphDocument
     from engine.errors import StudioError
@@ -107,7 +113,16 @@ def _export(argv: list[str]) -> None:
     evaluation = document.evaluation()
     if not evaluation.ok:
         raise ExportError(f"{args.graph}: cannot compute the output: {evaluation.output_problem}")
-    steps = _stage_steps(args.stage, evaluation.trace)
+    trace = evaluation.trace
+    if args.seed is not None:
+        from engine.tangent import TangentSeedError
+        from engine.trace import build_tangent_trace
+
+        try:
+            trace = build_tangent_trace(evaluation, args.seed)
+        except TangentSeedError as error:
+            parser.refuse(f"argument --seed: {error}")
+    steps = _stage_steps(args.stage, trace)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -121,6 +136,7 @@ def _export(argv: list[str]) -> None:
     scene = GraphScene(document)
     presenter = CanvasPresenter(document, scene)
     try:
+        presenter.set_seed(args.seed)
         # A named stage is a clean picture for slides; a step number shows that step as current.
         presenter.show_step(steps, current=args.stage not in STAGES)
         if out.suffix.lower() == ".png":
@@ -131,7 +147,7 @@ def _export(argv: list[str]) -> None:
         try:
             # A step number is a moment of the animation: its words go under the picture,
             # as the caption bar shows them under the canvas.
-            caption = "" if args.stage in STAGES else step_caption(evaluation.trace, steps)
+            caption = "" if args.stage in STAGES else step_caption(trace, steps)
             write_picture(scene, out, scale=scale, caption=caption)
         except OSError as error:
             raise ExportError(f"{out}: cannot write the picture: {error.strerror or error}") from None
