@@ -141,3 +141,48 @@ def test_export_draws_the_finished_tangent_pass_in_the_tangent_colour(tmp_path, 
     assert theme.TANGENT.name() not in pictures["backward"]
     assert theme.GRADIENT.name() in pictures["backward"] and theme.GRADIENT.name() not in pictures["tangent"]
     assert pixels["tangent"] != pixels["tangent_x2"]  # ȯ = 1 along w1, 0 along x2
+
+
+def test_the_trace_panel_counts_what_the_full_gradient_costs_in_each_mode(qtbot):
+    window = neuron(qtbot)
+    dock = window.animation.trace_dock
+    dock.show()
+    dock.raise_()
+    qtbot.waitUntil(lambda: dock.cost.isVisible() and "passes" in dock.cost.text(), timeout=3000)
+    text = dock.cost.text()
+    assert text.startswith("Cost of the full gradient: 5 inputs → 1 output: reverse mode 1 pass (")
+    assert "forward mode 5 passes (" in text
+    reverse_ops = int(text.split("reverse mode 1 pass (")[1].split(" ops")[0])
+    forward_ops = int(text.split("forward mode 5 passes (")[1].split(" ops")[0])
+    assert forward_ops > reverse_ops > 0
+    # An edit that adds an input: six passes forward, still one backward.
+    window.document.add_node("input", -600, 400, node_id="z", value=1.0)
+    window.presenter.refresh()
+    qtbot.waitUntil(lambda: "6 inputs" in dock.cost.text(), timeout=3000)
+    assert "forward mode 6 passes" in dock.cost.text() and "reverse mode 1 pass (" in dock.cost.text()
+
+
+def test_all_inputs_plays_a_pass_per_input_and_fills_the_gradient_table(qtbot):
+    window = neuron(qtbot)
+    animation = window.animation
+    controller = animation.controller
+    runner = animation.all_inputs_runner
+    dock = animation.trace_dock
+    dock.show()
+    dock.raise_()
+    seeds: list[str] = []
+    controller.traceChanged.connect(lambda: seeds.append(controller.seed))
+    animation.all_inputs.trigger()
+    assert runner.active and controller.seed == "x1" and controller.playing
+    qtbot.waitUntil(lambda: not runner.active, timeout=30000)
+    inputs = [node_id for node_id, _ in window.presenter.input_nodes()]
+    assert [s for s in seeds if s is not None] == inputs  # one pass per input, in turn
+    evaluation = window.presenter.evaluation
+    reference = example_document("tanh_neuron.json")
+    for node_id in inputs:
+        # Forward mode's five numbers are reverse mode's five, and the finite differences'.
+        assert np.isclose(float(runner.results[node_id]), float(evaluation.grad(node_id)))
+        assert np.isclose(float(runner.results[node_id]), finite_difference(reference, "o", node_id), atol=1e-6)
+    rows = dock.cost.text().splitlines()
+    assert "∂o/∂w1: forward pass 2 → 1, reverse → 1" in rows
+    assert sum(1 for row in rows if row.startswith("∂o/∂")) == 5

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStyle
 
+from gui.animation.all_inputs import AllInputs
 from gui.animation.caption import CaptionBar
 from gui.animation.controller import SPEEDS, AnimationController
 from gui.animation.follow import StepFollower
@@ -80,6 +81,11 @@ class AnimationActions:
         self.reverse_mode.triggered.connect(lambda _checked=False: controller.set_seed(None))
         self.forward_mode.triggered.connect(lambda _checked=False: self._forward())
         presenter.scene.selectionChanged.connect(self._seed_from_selection)
+        self.all_inputs_runner = AllInputs(controller, window)
+        self.all_inputs = make_action(window, "all_inputs", "&All Inputs", self.all_inputs_runner.start, None,
+                                      "Forward mode once per input, each pass in turn, filling the gradient table "
+                                      "(Trace panel) beside reverse mode's one backward pass")
+        self.trace_dock.cost.follow(self.all_inputs_runner)
         self.show_trace = self.trace_dock.toggleViewAction()
         self.show_trace.setObjectName("show_trace")
         self.show_trace.setText("&Trace Panel")
@@ -93,13 +99,13 @@ class AnimationActions:
         speed_menu.addActions(list(self.speed_actions.values()))
         animation_menu.addActions([self.stop])
         animation_menu.addSeparator()
-        animation_menu.addActions([self.reverse_mode, self.forward_mode])
+        animation_menu.addActions([self.reverse_mode, self.forward_mode, self.all_inputs])
         animation_menu.addSeparator()
         animation_menu.addAction(self.show_trace)
 
         self.transport = TransportBar(controller, [self.to_start, self.step_back, self.play_pause,
                                                    self.step_forward, self.to_end, None, self.stop], window,
-                                      [self.reverse_mode, self.forward_mode])
+                                      [self.reverse_mode, self.forward_mode], [self.all_inputs])
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.transport)
 
         # Subtitles for the step, readable at any zoom, and a view that keeps the step in sight.

@@ -16,9 +16,11 @@ from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, St
 from engine.values import format_value_full
 from gui import theme
 from gui.animation.controller import AnimationController
+from gui.animation.cost_panel import CostPanel
 
 _CURRENT_BACKGROUND = QBrush(QColor(255, 179, 0, 70))
-HELP = ("vₖ is a value, v̄ₖ the output's gradient with respect to it. "
+HELP = ("vₖ is a value, v̄ₖ the output's gradient with respect to it, v̇ₖ (forward mode) its derivative along "
+        "the seed. "
         "Click a row to show the graph right after that step.")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -131,6 +133,8 @@ class TraceDock(QDockWidget):
         layout.setContentsMargins(4, 2, 4, 4)
         layout.addWidget(help_text)
         layout.addWidget(self.list)
+        self.cost = CostPanel(controller)
+        layout.addWidget(self.cost)
         self.setWidget(body)
         self._following = False
         """True while the list is moved to follow the animation (not a person's choice)."""

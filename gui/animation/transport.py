@@ -19,7 +19,8 @@ def speed_text(speed: float) -> str:
 
 class TransportBar(QToolBar):
     def __init__(self, controller: AnimationController, actions: list[QAction | None],
-                 parent: QWidget | None = None, mode_actions: list[QAction] | None = None) -> None:
+                 parent: QWidget | None = None, mode_actions: list[QAction] | None = None,
+                 seed_actions: list[QAction] | None = None) -> None:
         super().__init__("Animation", parent)
         self.setObjectName("transport")
         self.controller = controller
@@ -41,6 +42,8 @@ class TransportBar(QToolBar):
         self.seed.activated.connect(lambda index: controller.set_seed(self.seed.itemData(index)))
         if mode_actions:
             self.addWidget(self.seed)
+            for action in seed_actions or []:
+                self.addAction(action)
             self.addSeparator()
         self.speed = QComboBox()
         self.speed.setObjectName("speed")
