@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 
 from engine.steps import Phase
 from engine.trace import TangentStep
-from engine.values import format_value
+from engine.values import format_value, format_value_full
 from gui import theme
 from gui.animation.tokens import TokenItem
 
@@ -186,3 +186,18 @@ def test_all_inputs_plays_a_pass_per_input_and_fills_the_gradient_table(qtbot):
     rows = dock.cost.text().splitlines()
     assert "∂o/∂w1: forward pass 2 → 1, reverse → 1" in rows
     assert sum(1 for row in rows if row.startswith("∂o/∂")) == 5
+
+
+def test_tooltips_in_forward_mode_give_the_tangent_in_full(qtbot):
+    window = neuron(qtbot)
+    controller = window.animation.controller
+    window.animation.forward_mode.trigger()
+    pick_seed(window, "w1")
+    controller.to_end()
+    scene = window.scene
+    o = scene.node_items["o"]
+    tangent = controller.trace.state_at(controller.position).node_tangents["o"]
+    assert f"tangent: {format_value_full(tangent)}" in scene.tooltip_for(o).splitlines()
+    assert "gradient" not in scene.tooltip_for(o)
+    wire = scene.edge_items[next(e for e in scene.edge_items if e[0] == "w1")]
+    assert "tangent: 1" in scene.tooltip_for(wire)

@@ -338,6 +338,8 @@ class GraphScene(QGraphicsScene):
                 lines.append("value: " + format_value_full(state.node_values[item.node_id]))
             if self.display.show_grads and item.node_id in state.node_grads:
                 lines.append("gradient: " + format_value_full(state.node_grads[item.node_id]))
+            if item.node_id in state.node_tangents:
+                lines.append("tangent: " + format_value_full(state.node_tangents[item.node_id]))
             if item.look.problem:
                 lines.append(item.look.problem)
             return "\n".join(lines)
@@ -347,6 +349,8 @@ class GraphScene(QGraphicsScene):
                 lines.append("value: " + format_value_full(state.edge_values[item.edge]))
             if self.display.show_grads and item.edge in state.edge_grads:
                 lines.append("gradient back: " + format_value_full(state.edge_grads[item.edge]))
+            if item.edge in state.edge_tangents:
+                lines.append("tangent: " + format_value_full(state.edge_tangents[item.edge]))
             return "\n".join(lines)
         return ""
 
