@@ -172,6 +172,23 @@ def main() -> None:
     window.view.centerOn(window.scene.node_items[f"n{args.nodes // 2}"])
     zoomed("100% zoom")
 
+    # Forward mode: the same graph, seeded at its first input, plays its tangent phase.
+    from engine.trace import Phase
+
+    seed = next(n for n in document.node_ids() if document.op_of(n).name == "input")
+    controller.set_seed(seed)
+    tangents = controller.trace.segment(Phase.TANGENT)
+    for label in ("fitted", "100% zoom"):
+        if label == "fitted":
+            window.view.fit_graph()
+        else:
+            window.view.set_zoom(1.0)
+            window.view.centerOn(window.scene.node_items[f"n{args.nodes // 2}"])
+        app.processEvents()
+        play(tangents.start + (tangents.stop - tangents.start) // 3, args.steps)
+        report(f"{label}, tangent (forward mode seeded at {seed})", clock)
+    controller.set_seed(None)
+
     landing = []
     for applied in range(len(trace) // 2, len(trace) // 2 + 20):
         start = time.perf_counter()
@@ -179,6 +196,7 @@ def main() -> None:
         landing.append((time.perf_counter() - start) * 1000)
     print(f"a landing (presenter.show_step: replay the trace, update every card and wire): "
           f"median {statistics.median(landing):.2f} ms, max {max(landing):.2f} ms")
+    window.editor.undo_stack.setClean()  # nothing to save: closing must not ask
     window.close()
 
 
