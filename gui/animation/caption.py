@@ -4,7 +4,8 @@ label beside the wire is only a few pixels tall). Hidden while editing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QMoveEvent
 from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from gui import theme
@@ -17,11 +18,16 @@ FONT_POINTS = 13.0
 
 
 class CaptionBar(QLabel):
-    """A label over the bottom of the view's viewport (a child of the view, not of the
-    viewport, which scrolls its children with the scene)."""
+    """A label over the bottom of the view's viewport.
+
+    It is the viewport's child, not the view's: a sibling widget over the viewport
+    makes Qt give up its fast scroll (it repaints the whole viewport on every scroll,
+    so each frame of a follow glide cost a full repaint at 100% zoom). The viewport
+    moves its children as it scrolls, so the bar moves straight back (`moveEvent`):
+    that repaints only the bar's own strip."""
 
     def __init__(self, view: QGraphicsView, controller: AnimationController) -> None:
-        super().__init__(view)
+        super().__init__(view.viewport())
         self.setObjectName("caption_bar")
         self.view = view
         self.controller = controller
@@ -31,13 +37,15 @@ class CaptionBar(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setContentsMargins(14, 6, 14, 6)
+        self._spot: QPoint | None = None
+        """Where the bar belongs in the viewport; a scroll moves it from there."""
         self.hide()
-        view.installEventFilter(self)
+        view.viewport().installEventFilter(self)
         controller.presenter.displayChanged.connect(self.refresh)
         controller.traceChanged.connect(self.refresh)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view and event.type() == QEvent.Type.Resize:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self._place()
         return False
 
@@ -61,8 +69,14 @@ class CaptionBar(QLabel):
         """How much of the viewport's bottom the bar hides (0 when hidden)."""
         return self.height() + MARGIN if self.isVisible() else 0
 
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        if self._spot is not None and self.pos() != self._spot:
+            self.move(self._spot)  # the viewport scrolled it along with the scene
+
     def _place(self) -> None:
-        viewport = self.view.viewport().geometry()
+        viewport = self.view.viewport().rect()
         width = max(100, viewport.width() - 2 * MARGIN)
         height = min(self.heightForWidth(width), viewport.height() // 3)
-        self.setGeometry(viewport.left() + MARGIN, viewport.bottom() - MARGIN - height + 1, width, height)
+        self._spot = QPoint(viewport.left() + MARGIN, viewport.bottom() - MARGIN - height + 1)
+        self.setGeometry(self._spot.x(), self._spot.y(), width, height)

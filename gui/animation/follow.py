@@ -68,6 +68,11 @@ class StepFollower(QObject):
     def follow(self, step: Step) -> None:
         target = self.step_rect(step)
         visible = self.visible_rect()
+        if self._glide is not None and self._glide.state() == QVariantAnimation.State.Running:
+            # Judge by where the glide under way will leave the view, not where it is now:
+            # a step in view there needs no second glide (every glide frame scrolls).
+            now = self.view.mapToScene(self.view.viewport().rect()).boundingRect().center()
+            visible.translate(self._glide.endValue() - now)
         if target.isNull() or visible.contains(target):
             return
         if (target.width() > visible.width() or target.height() > visible.height()) and visible.contains(

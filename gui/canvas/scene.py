@@ -467,14 +467,15 @@ class GraphScene(QGraphicsScene):
             return
         painter.setPen(QPen(theme.GRID_DOT, 2.0 / max(scale, 0.01)))
         painter.setBrush(QBrush(theme.GRID_DOT))
-        left = int(rect.left() // spacing) * spacing
-        top = int(rect.top() // spacing) * spacing
-        points = []
-        y = top
-        while y < rect.bottom():
-            x = left
-            while x < rect.right():
-                points.append(QPointF(x, y))
-                x += spacing
-            y += spacing
-        painter.drawPoints(points)
+        pieces = [rect]
+        region = painter.clipRegion() if painter.hasClipping() else None
+        if region is not None and 1 < region.rectCount() <= 8:
+            # A diagonal scroll exposes an L whose bounding rect is the whole view: dot only
+            # its strips (a spacing's margin covers rounding and the dots' own size).
+            pieces = [QRectF(r).adjusted(-spacing, -spacing, spacing, spacing).intersected(rect) for r in region]
+        cells = set()
+        for piece in pieces:
+            columns = range(int(piece.left() // spacing), int(-(-piece.right() // spacing)))
+            for j in range(int(piece.top() // spacing), int(-(-piece.bottom() // spacing))):
+                cells.update((i, j) for i in columns)
+        painter.drawPoints([QPointF(i * spacing, j * spacing) for i, j in sorted(cells, key=lambda c: (c[1], c[0]))])

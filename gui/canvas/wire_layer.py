@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
@@ -177,7 +177,20 @@ class WireLayer(QGraphicsItem):
         transform, invertible = painter.worldTransform().inverted()
         if invertible and device is not None:
             area = area.intersected(transform.mapRect(QRectF(0, 0, device.width(), device.height())))
-        area.adjust(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
+        pieces = _clip_pieces(painter, area)
+        if pieces is None:
+            self._stroke(painter, items, area)
+            return
+        # A diagonal scroll exposes an L of two strips whose bounding rect is the whole view:
+        # stroke each strip's own wire pieces, each clipped to its strip so none is drawn twice.
+        for piece in pieces:
+            painter.save()
+            painter.setClipRect(piece, Qt.ClipOperation.IntersectClip)
+            self._stroke(painter, items, piece)
+            painter.restore()
+
+    def _stroke(self, painter: QPainter, items: list[EdgeItem], area: QRectF) -> None:
+        area = area.adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
         boxes = self._boxes
         near = np.flatnonzero((boxes[:, 0] <= area.right()) & (boxes[:, 2] >= area.left())
                               & (boxes[:, 1] <= area.bottom()) & (boxes[:, 3] >= area.top()))
@@ -192,3 +205,28 @@ class WireLayer(QGraphicsItem):
                 path = QPainterPath(QPointF(x0, y0))
                 path.cubicTo(x1, y1, x2, y2, x3, y3)
                 painter.drawPath(path)
+
+
+_MAX_PIECES = 8
+
+
+def _clip_pieces(painter: QPainter, area: QRectF) -> list[QRectF] | None:
+    """The painted area as a few disjoint rects (the painter's clip region, inside `area`),
+    or None to paint `area` whole. Only where the painter maps whole pixels to whole units
+    (an unscaled view at a whole-pixel offset): there the region's rects are exact, elsewhere
+    its rounding could leave a hairline between two strips unpainted."""
+    if not painter.hasClipping():
+        return None
+    world = painter.worldTransform()
+    if world.type() not in (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate) or any(
+            abs(offset - round(offset)) > 1e-9 for offset in (world.dx(), world.dy())):
+        return None
+    rects = list(painter.clipRegion())
+    if not 1 < len(rects) <= _MAX_PIECES:
+        return None
+    pieces = [QRectF(rect).intersected(area) for rect in rects]
+    pieces = [piece for piece in pieces if not piece.isEmpty()]
+    whole = sum(piece.width() * piece.height() for piece in pieces)
+    if whole > 0.6 * area.width() * area.height():
+        return None  # most of the area anyway: one pass over the wires is cheaper
+    return pieces
