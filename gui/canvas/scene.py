@@ -5,11 +5,8 @@ creates, moves and drops items; what cards and wires show comes from a Display
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -18,13 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from engine.document import GraphDocument
-from engine.evaluate import Problem
 from engine.plan import Edge
-from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, TangentStep, TraceState
-from engine.values import format_value, format_value_full, has_non_finite
-from gui import theme
+from engine.values import has_non_finite
+from gui.canvas.display import Display, LookValues, active_parts, draw_grid, hover_lines
 from gui.canvas.edge_item import EdgeItem
-from gui.canvas.heatmap import ArrayPicture, picture_of
+from gui.canvas.heatmap import ArrayPicture
 from gui.canvas.inline_edit import field_at
 from gui.canvas.looks import EdgeLook, NodeLook
 from gui.canvas.node_item import NodeItem
@@ -35,18 +30,9 @@ from gui.canvas.wire_layer import WireLayer
 from gui.canvas.wire_overview import WireOverview
 from gui.observing import subscriptions_of
 
-GRID = 24.0
 SCENE_MARGIN = 1500.0
 
-
-@dataclass
-class Display:
-    """What the canvas shows: a trace state plus the evaluation's per-node problems."""
-
-    state: TraceState = field(default_factory=TraceState)
-    problems: dict[str, Problem] = field(default_factory=dict)
-    output: str | None = None
-    show_grads: bool = True
+__all__ = ["Display", "GraphScene"]
 
 
 class GraphScene(QGraphicsScene):
@@ -248,45 +234,13 @@ class GraphScene(QGraphicsScene):
     # ----------------------------------------------------------- what is shown
     def set_display(self, display: Display) -> None:
         self.display = display
-        state, step = display.state, display.state.step
-        show_grads = display.show_grads
-        # The step's card and wires are highlighted in its phase's colour.
-        active_node, phase = "", step.phase if step is not None else None
-        active_edges: set[Edge] = set()
-        step_label = ""
-        if isinstance(step, (ForwardStep, TangentStep)):
-            active_node, active_edges = step.node, set(step.in_edges)
-        elif isinstance(step, (SeedStep, AccumulateStep)):
-            active_node = step.node
-        elif isinstance(step, BackwardStep):
-            active_node, active_edges, step_label = step.source, {step.edge}, step.label()
-        # A wire carries its source's value: format each value object once.
-        formatted: dict[int, str] = {}
-
-        def text(value) -> str:
-            if value is None:
-                return ""
-            known = formatted.get(id(value))
-            if known is None:
-                known = formatted[id(value)] = format_value(value)
-            return known
-
-        # Arrays are drawn as heatmaps; a picture is kept while its array object lives
-        # on from one display to the next (its colours and thumbnail are computed once).
-        previous_pictures, pictures = self._pictures, {}
-
-        def picture(value) -> ArrayPicture | None:
-            if type(value) is not np.ndarray:
-                return None
-            known = pictures.get(id(value)) or previous_pictures.get(id(value))
-            if known is None or known[0] is not value:
-                known = (value, picture_of(value))
-            pictures[id(value)] = known
-            return known[1]
-
+        state = display.state
+        active = active_parts(state.step)
+        looks = LookValues(self._pictures)
+        text, picture = looks.text, looks.picture
         # Forward mode: tangents take the gradients' place on cards and wires, in their own colour.
         tangents = bool(state.node_tangents)
-        show_grads = show_grads or tangents
+        show_grads = display.show_grads or tangents
         node_values, notes = state.node_values.get, state.node_notes.get
         node_grads = (state.node_tangents if tangents else state.node_grads).get
         problems, output = display.problems.get, display.output
@@ -301,7 +255,7 @@ class GraphScene(QGraphicsScene):
                 problem.kind if problem else "",
                 problem.message if problem else "",
                 node_id == output,
-                phase if node_id == active_node else None,
+                active.phase if node_id == active.node else None,
                 value is not None and has_non_finite(value),
                 picture(value),
                 picture(grad),
@@ -311,47 +265,37 @@ class GraphScene(QGraphicsScene):
         edge_grads = (state.edge_tangents if tangents else state.edge_grads).get
         # The wire with the step label goes last: it places its label clear of the
         # other wires' number tags, which must be in their new places by then.
-        ordered = [*(e for e in self.edge_items.items() if e[0] not in active_edges),
-                   *(e for e in self.edge_items.items() if e[0] in active_edges)]
+        ordered = [*(e for e in self.edge_items.items() if e[0] not in active.edges),
+                   *(e for e in self.edge_items.items() if e[0] in active.edges)]
         with self.tag_queue.deferred(len(ordered)):
             for edge, item in ordered:
-                active = edge in active_edges
+                lit = edge in active.edges
                 value = edge_values(edge)
                 grad = edge_grads(edge) if show_grads else None
                 item.set_look(EdgeLook(
                     text(value),
                     text(grad),
-                    step_label if active and show_grads else "",
-                    phase if active else None,
+                    active.label if lit and show_grads else "",
+                    active.phase if lit else None,
                     picture(value),
                     picture(grad),
                     tangents,
                 ))
-        self._pictures = pictures
+        self._pictures = looks.pictures
 
     def tooltip_for(self, item: QGraphicsItem) -> str:
         """Full numbers for a hovered card or wire (arrays in whole)."""
-        state = self.display.state
+        display, state = self.display, self.display.state
         if isinstance(item, NodeItem):
-            lines = [item.op.tooltip()]
-            if item.node_id in state.node_values:
-                lines.append("value: " + format_value_full(state.node_values[item.node_id]))
-            if self.display.show_grads and item.node_id in state.node_grads:
-                lines.append("gradient: " + format_value_full(state.node_grads[item.node_id]))
-            if item.node_id in state.node_tangents:
-                lines.append("tangent: " + format_value_full(state.node_tangents[item.node_id]))
+            lines = [item.op.tooltip(), *hover_lines(display, item.node_id, state.node_values, state.node_grads,
+                                                     state.node_tangents, "gradient")]
             if item.look.problem:
                 lines.append(item.look.problem)
             return "\n".join(lines)
         if isinstance(item, EdgeItem):
-            lines = [item.target.op.derivative_text(item.port)]
-            if item.edge in state.edge_values:
-                lines.append("value: " + format_value_full(state.edge_values[item.edge]))
-            if self.display.show_grads and item.edge in state.edge_grads:
-                lines.append("gradient back: " + format_value_full(state.edge_grads[item.edge]))
-            if item.edge in state.edge_tangents:
-                lines.append("tangent: " + format_value_full(state.edge_tangents[item.edge]))
-            return "\n".join(lines)
+            return "\n".join([item.target.op.derivative_text(item.port),
+                              *hover_lines(display, item.edge, state.edge_values, state.edge_grads,
+                                           state.edge_tangents, "gradient back")])
         return ""
 
     def report_hover(self, text: str) -> None:
@@ -458,24 +402,5 @@ class GraphScene(QGraphicsScene):
 
     # ------------------------------------------------------------ background
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        if self.presenting:
-            return
-        painter.fillRect(rect, theme.CANVAS)
-        scale = painter.worldTransform().m11()
-        spacing = GRID if scale > 0.5 else GRID * 5
-        if spacing * scale < 6:
-            return
-        painter.setPen(QPen(theme.GRID_DOT, 2.0 / max(scale, 0.01)))
-        painter.setBrush(QBrush(theme.GRID_DOT))
-        pieces = [rect]
-        region = painter.clipRegion() if painter.hasClipping() else None
-        if region is not None and 1 < region.rectCount() <= 8:
-            # A diagonal scroll exposes an L whose bounding rect is the whole view: dot only
-            # its strips (a spacing's margin covers rounding and the dots' own size).
-            pieces = [QRectF(r).adjusted(-spacing, -spacing, spacing, spacing).intersected(rect) for r in region]
-        cells = set()
-        for piece in pieces:
-            columns = range(int(piece.left() // spacing), int(-(-piece.right() // spacing)))
-            for j in range(int(piece.top() // spacing), int(-(-piece.bottom() // spacing))):
-                cells.update((i, j) for i in columns)
-        painter.drawPoints([QPointF(i * spacing, j * spacing) for i, j in sorted(cells, key=lambda c: (c[1], c[0]))])
+        if not self.presenting:
+            draw_grid(painter, rect)
