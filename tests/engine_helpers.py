@@ -108,3 +108,26 @@ def op_document(op: str, args: Sequence[Any], leaf: str = "input") -> GraphDocum
         document.add_edge(source, target, port)
     document.set_output("out")
     return document
+
+
+def seed_example() -> GraphDocument:
+    """The founding example d = a*(b+c), built in code (not read from its file)."""
+    document = GraphDocument()
+    for name, value in (("a", 2.2), ("b", -1.8), ("c", 0.1)):
+        document.add_node("input", node_id=name, value=value)
+    document.add_node("add", node_id="s")
+    document.add_node("mul", node_id="d")
+    document.add_edge("a", "d", 0)
+    document.add_edge("s", "d", 1)
+    document.add_edge("b", "s", 0)
+    document.add_edge("c", "s", 1)
+    return document
+
+
+def label_nodes(document: GraphDocument, names: Sequence[str]) -> GraphDocument:
+    """Give the i-th node the label `names[i]` + i where a name is drawn (awkward names
+    such as `x1*w1` or `t′` test the texts' brackets); an empty name leaves the id."""
+    for i, node_id in enumerate(document.node_ids()):
+        if names[i]:
+            document.set_label(node_id, f"{names[i]}{i}")
+    return document

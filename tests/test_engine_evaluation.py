@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_helpers import op_document
+from engine_helpers import op_document, seed_example
 
 from engine.document import GraphDocument
 from engine.evaluate import BLOCKED, FAILED, INCOMPLETE
@@ -24,19 +24,6 @@ def test_c_equals_a_times_b() -> None:
     assert evaluation.value("out") == 0.0
     assert evaluation.grad("in0") == 0.0
     assert evaluation.grad("in1") == 1.0
-
-
-def seed_example() -> GraphDocument:
-    document = GraphDocument()
-    for name, value in (("a", 2.2), ("b", -1.8), ("c", 0.1)):
-        document.add_node("input", node_id=name, value=value)
-    document.add_node("add", node_id="s")
-    document.add_node("mul", node_id="d")
-    document.add_edge("a", "d", 0)
-    document.add_edge("s", "d", 1)
-    document.add_edge("b", "s", 0)
-    document.add_edge("c", "s", 1)
-    return document
 
 
 def test_d_equals_a_times_b_plus_c() -> None:

@@ -7,23 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from engine_helpers import op_document
+from engine_helpers import op_document, seed_example
 
-from engine.document import GraphDocument
 from engine.trace import Phase, Segment
-
-
-def seed_example() -> GraphDocument:
-    document = GraphDocument()
-    for name, value in (("a", 2.2), ("b", -1.8), ("c", 0.1)):
-        document.add_node("input", node_id=name, value=value)
-    document.add_node("add", node_id="s")
-    document.add_node("mul", node_id="d")
-    document.add_edge("a", "d", 0)
-    document.add_edge("s", "d", 1)
-    document.add_edge("b", "s", 0)
-    document.add_edge("c", "s", 1)
-    return document
 
 
 def test_forward_then_backward_segments_cover_the_steps_of_their_phase() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_helpers import ENGINE_SETTINGS, REFERENCE, finite_difference, op_document
+from engine_helpers import ENGINE_SETTINGS, REFERENCE, finite_difference, label_nodes, op_document
 from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_graphs import random_graphs
@@ -303,10 +303,7 @@ NAMES = st.sampled_from(["", "u", "x1*w1", "a + b", "t′"])
 @ENGINE_SETTINGS
 @given(graph=random_graphs(), names=st.lists(NAMES, min_size=20, max_size=20))
 def test_random_graphs_write_true_chain_rule_text(graph, names: list[str]) -> None:
-    document = graph.document()
-    for i, node_id in enumerate(document.node_ids()):
-        if names[i]:
-            document.set_label(node_id, f"{names[i]}{i}")
+    document = label_nodes(graph.document(), names)
     if document.evaluation().ok:
         check_document(document)
 
