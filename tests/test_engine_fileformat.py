@@ -237,14 +237,20 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize(("what", "content", "words"), REFUSALS, ids=[r[0] for r in REFUSALS])
-def test_refusals_are_one_sentence_naming_the_place(tmp_path: Path, what: str, content: Any,
-                                                    words: list[str]) -> None:
+def bad_file(tmp_path: Path, content: Any) -> Path:
+    """A refused file on disk: raw bytes as they are, anything else as JSON."""
     path = tmp_path / "bad.json"
     if isinstance(content, bytes):
         path.write_bytes(content)
     else:
         write(tmp_path, content, "bad.json")
+    return path
+
+
+@pytest.mark.parametrize(("what", "content", "words"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_refusals_are_one_sentence_naming_the_place(tmp_path: Path, what: str, content: Any,
+                                                    words: list[str]) -> None:
+    path = bad_file(tmp_path, content)
     with pytest.raises(FileFormatError) as raised:
         read_file(path)
     message = str(raised.value)

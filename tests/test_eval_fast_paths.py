@@ -14,7 +14,7 @@ import pytest
 from engine_helpers import ENGINE_SETTINGS
 from hypothesis import given
 from hypothesis import strategies as st
-from test_engine_fileformat import REFUSALS, write
+from test_engine_fileformat import REFUSALS, bad_file
 
 from engine import fastjson, strictjson
 from engine.document import GraphDocument
@@ -155,11 +155,7 @@ def test_eval_of_a_file_writes_the_text_json_dumps_writes(tmp_path: Path) -> Non
 @pytest.mark.parametrize(("what", "content", "words"), REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_eval_reads_a_file_without_its_edges_with_the_same_refusals(tmp_path: Path, what: str, content: Any,
                                                                     words: list[str]) -> None:
-    path = tmp_path / "bad.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        write(tmp_path, content, "bad.json")
+    path = bad_file(tmp_path, content)
     with pytest.raises(FileFormatError) as with_edges:
         read_file(path)
     with pytest.raises(FileFormatError) as without_edges:
