@@ -7,7 +7,7 @@ import sys
 
 USAGE = """\
 usage: {prog} [GRAPH.json]
-       {prog} eval GRAPH.json [--tangent NODE]
+       {prog} eval GRAPH.json [--tangent NODE] [--check]
        {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]
 
 With no command, open the editor on GRAPH.json (or on the example d = a*(b+c)).
@@ -25,11 +25,13 @@ def run_eval(argv: list[str]) -> int:
 
     if any(arg in ("-h", "--help") for arg in argv):
         print(f"usage: {usage('eval')}\n  Print every value and gradient as JSON; with --tangent NODE, also every\n"
-              "  node's tangent (forward mode seeded at the input node NODE).")
+              "  node's tangent (forward mode seeded at the input node NODE); with --check, each\n"
+              "  input's gradient against central finite differences (\"numeric_grad\", \"check\").")
         return 0
     parser = CommandParser("eval", "Print values and gradients as JSON.")
     parser.add_argument("graph")
     parser.add_argument("--tangent", metavar="NODE")
+    parser.add_argument("--check", action="store_true")
     try:
         args = parser.parse_args(argv)
     except UsageError as error:
@@ -55,7 +57,11 @@ def run_eval(argv: list[str]) -> int:
                 except UsageError as usage_error:
                     return _fail(str(usage_error))
         try:
-            for piece in report_pieces(evaluation, tangents=tangents):
+            if args.check:
+                from engine.gradcheck import check_gradients, report_with_check
+
+                sys.stdout.write(report_with_check(evaluation, check_gradients(evaluation), tangents))
+            for piece in () if args.check else report_pieces(evaluation, tangents=tangents):
                 sys.stdout.write(piece)
             sys.stdout.write("\n")
             sys.stdout.flush()

@@ -40,7 +40,8 @@ class Evaluation:
 
     def __init__(self, plan: Plan, values: list[Value | None], grads: list[Value | None],
                  problems: dict[int, Problem], edge_locals: list[list[Value] | None],
-                 edge_grads: list[list[Value | None] | None], output_problem: str | None) -> None:
+                 edge_grads: list[list[Value | None] | None], output_problem: str | None,
+                 overwrite_fanout: bool = False) -> None:
         self.plan = plan
         self.values = values
         self.grads = grads
@@ -48,6 +49,8 @@ class Evaluation:
         self.edge_locals = edge_locals
         self.edge_grads = edge_grads
         self.output_problem = output_problem
+        self.overwrite_fanout = overwrite_fanout
+        """Bug mode (engine.lens): backward assigned each arrival instead of adding it."""
 
     @property
     def output(self) -> str | None:
@@ -175,7 +178,7 @@ def _forward(plan: Plan, refused: dict[int, Problem] | None = None) -> tuple[
     return values, problems
 
 
-def _backward(plan: Plan, values: list[Value | None]) -> tuple[
+def _backward(plan: Plan, values: list[Value | None], overwrite: bool = False) -> tuple[
         list[Value | None], list[list[Value] | None], list[list[Value | None] | None]]:
     count = len(plan)
     grads: list[Value | None] = [None] * count
@@ -206,7 +209,8 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
                 contribution = spec.vjp(local, upstream, args, out, port)
                 previous = grads[source]
                 # Never in place: a contribution may be the very array another node holds.
-                grads[source] = contribution if previous is None else previous + contribution
+                # `overwrite`: the teaching bug, `x.grad = ...` where `+=` belongs.
+                grads[source] = contribution if previous is None or overwrite else previous + contribution
             except Exception as error:  # reported on the node, as in forward
                 raise _BackwardFailed(i, Problem(
                     ERROR, f"{plan.names[i]} ({op.name}) failed to pass the gradient back to its input {spec.name}: "
@@ -218,8 +222,9 @@ def _backward(plan: Plan, values: list[Value | None]) -> tuple[
     return grads, edge_locals, edge_grads
 
 
-def evaluate_plan(plan: Plan) -> Evaluation:
-    """Forward every node that can be computed; backward when the output has a value."""
+def evaluate_plan(plan: Plan, overwrite_fanout: bool = False) -> Evaluation:
+    """Forward every node that can be computed; backward when the output has a value.
+    `overwrite_fanout` is bug mode: a node keeps only the last gradient that reaches it."""
     refused = {i: Problem(TOO_BIG, message) for i, message in oversized(plan).items()}
     with np.errstate(all="ignore"):
         values, problems = _forward(plan, refused)
@@ -231,9 +236,9 @@ def evaluate_plan(plan: Plan) -> Evaluation:
         edge_grads: list[list[Value | None] | None] = [None] * len(plan)
         if output_problem is None:
             try:
-                grads, edge_locals, edge_grads = _backward(plan, values)
+                grads, edge_locals, edge_grads = _backward(plan, values, overwrite_fanout)
             except _BackwardFailed as failure:
                 # No gradient is known once one step of the chain rule is missing.
                 problems[failure.node] = failure.problem
                 output_problem = failure.problem.message
-    return Evaluation(plan, values, grads, problems, edge_locals, edge_grads, output_problem)
+    return Evaluation(plan, values, grads, problems, edge_locals, edge_grads, output_problem, overwrite_fanout)

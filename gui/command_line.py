@@ -11,7 +11,7 @@ from typing import NoReturn
 
 COMMANDS = ("eval", "export")
 USAGES = {
-    "eval": "eval GRAPH.json [--tangent NODE]",
+    "eval": "eval GRAPH.json [--tangent NODE] [--check]",
     "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] "
               "[--scale S]",
 }
