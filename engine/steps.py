@@ -48,6 +48,15 @@ def _vdot(number: int) -> str:
     return f"v̇{number}"
 
 
+def struck(text: str) -> str:
+    """`1̶`: text struck through (a combining long stroke after each character), for the
+    gradient bug mode throws away."""
+    return "".join(ch + "\u0336" for ch in text)
+
+
+BUG_NOTE = "bug: overwrite at fan-out"
+
+
 def sum_text(parts: tuple[Value, ...], preview: int = 3, total: Value | None = None) -> str:
     """`1 + 3 + (-2)`: the contributions that reach a node at fan-out. Scalar parts
     are printed to the decimals the total shows, so the sum reads true: with cancelling
@@ -159,13 +168,24 @@ class BackwardStep:
     """The name of what is differentiated (the graph's output), for `∂o/∂x = …`."""
     operands: tuple[Value, ...] = ()
     """The values on the target's input ports (matmul's chain rule prints them)."""
+    overwrite: bool = False
+    """Bug mode: the source's gradient is set to this contribution, not added to."""
+    replaced: Value | None = None
+    """Bug mode: the gradient an earlier arrival left, which this one throws away."""
     phase: Phase = field(default=Phase.BACKWARD, init=False)
 
     @property
     def assign(self) -> str:
         """`=` when this is the only gradient the source receives; `+=` at fan-out, where
-        the source's gradient is the running sum of what has arrived so far."""
-        return "+=" if self.arrivals > 1 else "="
+        the source's gradient is the running sum of what has arrived so far (bug mode
+        writes `=` there too: that is the bug)."""
+        return "+=" if self.arrivals > 1 and not self.overwrite else "="
+
+    def _bug_text(self) -> str:
+        """`  (bug: overwrites 1̶, the earlier arrival; the rule adds: +=)`, or nothing."""
+        if self.replaced is None:
+            return ""
+        return f"  (bug: overwrites {struck(format_value(self.replaced))}, the earlier arrival; the rule adds: +=)"
 
     @property
     def summed(self) -> bool:
@@ -216,9 +236,9 @@ class BackwardStep:
         if self.summed:
             chain = summed(chain, self.contribution)
         text = f"{_vbar(self.source_number)} {self.assign} {chain} = {format_value(self.contribution)}"
-        if self.arrival > 1:
+        if self.arrival > 1 and not self.overwrite:
             text += f"  ({_vbar(self.source_number)} now {format_value(self.accumulated)})"
-        return text
+        return text + self._bug_text()
 
     def equation(self, preview: int = 3) -> str:
         """The chain rule for the wire as a textbook writes it, with the output's name:
@@ -243,7 +263,7 @@ class BackwardStep:
             stages = [fill(spec.vjp_text, self._formula_names(), grad=upstream_symbol),
                       fill(spec.vjp_text, values, wrap=factor, grad=factor(upstream))]
         result = format_value(self.contribution, preview=preview)
-        return f"∂{output}/∂{term(self.source_name)} {self.assign} {' = '.join(stages)} = {result}"
+        return f"∂{output}/∂{term(self.source_name)} {self.assign} {' = '.join(stages)} = {result}" + self._bug_text()
 
     def label(self) -> str:
         """The wire's label: the equation, arrays shortened to their first entry."""
@@ -265,15 +285,28 @@ class AccumulateStep:
     total: Value
     output_name: str = "L"
     """The name of what is differentiated (the output), for `∂o/∂x = …`."""
+    overwrite: bool = False
+    """Bug mode: `total` is the last arrival alone; the contributions were not summed."""
     phase: Phase = field(default=Phase.BACKWARD, init=False)
+
+    def _lost(self, preview: int = 3) -> str:
+        """Bug mode: what the node keeps and what the rule would have given."""
+        rule = sum(self.contributions[1:], self.contributions[0])
+        parts = sum_text(self.contributions, preview, rule)
+        return (f"{format_value(self.total, preview=preview)}, the last arrival only ({BUG_NOTE}; "
+                f"the rule sums them: {parts} = {format_value(rule, preview=preview)})")
 
     def text(self) -> str:
         """`v̄1 = 1 + 3 + 3 = 7`."""
+        if self.overwrite:
+            return f"{_vbar(self.number)} = {self._lost()}"
         parts = sum_text(self.contributions, total=self.total)
         return f"{_vbar(self.number)} = {parts} = {format_value(self.total)}"
 
     def label(self, preview: int = 3) -> str:
         """`∂f/∂x = 1 + 3 + 3 = 7`: the node's gradient is the sum of what its wires brought."""
+        if self.overwrite:
+            return f"∂{term(self.output_name)}/∂{term(self.name)} = {self._lost(preview)}"
         parts = sum_text(self.contributions, preview, self.total)
         return f"∂{term(self.output_name)}/∂{term(self.name)} = {parts} = {format_value(self.total, preview=preview)}"
 

@@ -22,6 +22,7 @@ from engine.steps import (
     SeedStep,
     Step,
     TangentStep,
+    struck,
     sum_text,
 )
 from engine.tangent import Tangents, tangent_pass, zeros_like
@@ -64,11 +65,13 @@ class TraceState:
     """Forward mode: each node's tangent so far (a tangent trace only)."""
     edge_tangents: dict[Edge, Value] = field(default_factory=dict)
     """Forward mode: the tangent each wire carries."""
+    struck_edges: set[Edge] = field(default_factory=set)
+    """Bug mode: wires whose gradient a later arrival overwrote (drawn struck out)."""
 
     def copy(self) -> TraceState:
         return TraceState(dict(self.node_values), dict(self.node_grads), dict(self.edge_values),
                           dict(self.edge_grads), dict(self.node_notes), self.step, dict(self.node_tangents),
-                          dict(self.edge_tangents))
+                          dict(self.edge_tangents), set(self.struck_edges))
 
 
 class Trace:
@@ -163,8 +166,17 @@ def _apply(state: TraceState, step: Step) -> None:
     elif isinstance(step, BackwardStep):
         state.node_grads[step.source] = step.accumulated
         state.edge_grads[step.edge] = step.contribution
-        if step.arrivals > 1:
+        if step.replaced is not None:
+            # Bug mode: the earlier arrivals are thrown away, on the card and on their wires.
+            lost = struck(format_value(step.replaced))
+            state.node_notes[step.source] = f"= {format_value(step.contribution)}  {lost}"
+            state.struck_edges.update(edge for edge in state.edge_grads if edge[0] == step.source
+                                      and edge != step.edge)
+        elif step.arrivals > 1:
             state.node_notes[step.source] = f"+= {format_value(step.contribution)}"
+    elif step.overwrite:
+        state.node_grads[step.node] = step.total
+        state.node_notes[step.node] = f"= {format_value(step.total)}, last only"
     else:
         state.node_grads[step.node] = step.total
         state.node_notes[step.node] = "= " + sum_text(step.contributions, total=step.total)
@@ -206,6 +218,7 @@ def _build_trace(evaluation: Evaluation) -> Trace:
                 arrivals[plan.sources[i][port]] += 1
 
     out = plan.output
+    overwrite = evaluation.overwrite_fanout
     steps.append(SeedStep(ids[out], names[out], number[out], evaluation.grads[out]))  # type: ignore[arg-type]
     received: dict[int, list[tuple[Edge, Value]]] = {}
     running: dict[int, Value] = {}
@@ -215,7 +228,7 @@ def _build_trace(evaluation: Evaluation) -> Trace:
         if arrivals[i] > 1:
             edges, contributions = zip(*received[i])
             steps.append(AccumulateStep(ids[i], names[i], number[i], edges, contributions,
-                                        evaluation.grads[i], names[out]))  # type: ignore[arg-type]
+                                        evaluation.grads[i], names[out], overwrite))  # type: ignore[arg-type]
         grads_here = evaluation.edge_grads[i]
         if grads_here is None:
             continue
@@ -226,7 +239,7 @@ def _build_trace(evaluation: Evaluation) -> Trace:
             source = srcs[port]
             edge = plan.in_edges[i][port]
             so_far = running.get(source)
-            running[source] = contribution if so_far is None else so_far + contribution
+            running[source] = contribution if so_far is None or overwrite else so_far + contribution
             received.setdefault(source, []).append((edge, contribution))  # type: ignore[arg-type]
             steps.append(BackwardStep(
                 edge=edge, source=ids[source], target=ids[i],  # type: ignore[arg-type]
@@ -238,7 +251,8 @@ def _build_trace(evaluation: Evaluation) -> Trace:
                 upstream=evaluation.grads[i],  # type: ignore[arg-type]
                 contribution=contribution, accumulated=running[source],
                 arrival=len(received[source]), arrivals=arrivals[source], output_name=names[out],
-                operands=tuple(values[s] for s in srcs)))  # type: ignore[misc]
+                operands=tuple(values[s] for s in srcs),  # type: ignore[misc]
+                overwrite=overwrite, replaced=so_far if overwrite else None))
     return Trace(steps, (forward, Segment(Phase.BACKWARD, forward.stop, len(steps))), leaf_values)
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from engine_helpers import op_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,6 @@ from engine.evaluate import evaluate_plan
 from engine.examples import EXAMPLES_DIR
 from engine.fileformat import read_file
 from engine.gradcheck import FAIL, KINK, OK, check_gradients, relative_error
-from engine_helpers import op_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,3 +128,24 @@ def test_eval_check_on_the_command_line() -> None:
         entry = report["nodes"][node]
         assert abs(entry["numeric_grad"] - entry["grad"]) < 1e-8
         assert list(entry) == ["value", "grad", "numeric_grad"]
+
+
+def test_bug_mode_trace_says_what_it_throws_away() -> None:
+    from engine.steps import struck
+    from engine.trace import AccumulateStep, BackwardStep
+
+    document = example("y_equals_x_times_x_plus_x.json")
+    x = float(document.value_of("x"))
+    trace = evaluate_plan(document.plan(), overwrite_fanout=True).trace
+    into_x = [step for step in trace.steps if isinstance(step, BackwardStep) and step.source == "x"]
+    assert [step.assign for step in into_x] == ["="] * 3
+    assert into_x[0].replaced is None and "bug" not in into_x[0].caption()
+    for earlier, later in zip(into_x, into_x[1:]):
+        assert later.replaced == earlier.contribution
+        assert f"overwrites {struck(format(earlier.contribution, 'g'))}" in later.caption()
+    total = next(step for step in trace.steps if isinstance(step, AccumulateStep))
+    assert total.total == into_x[-1].contribution
+    assert total.label().endswith(f"= {2 * x + 1:g})")  # what summing would give: d(x² + x)/dx
+    assert "last arrival only" in total.text()
+    fixed = document.evaluation().trace
+    assert all(not getattr(step, "overwrite", False) for step in fixed.steps)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.document import GraphDocument
-from engine.evaluate import Evaluation
+from engine.evaluate import Evaluation, evaluate_plan
 from engine.tangent import TangentSeedError
 from engine.trace import Phase, Segment, Trace, build_tangent_trace, final_state
 from gui.canvas.scene import Display, GraphScene
@@ -32,6 +32,10 @@ class CanvasPresenter(QObject):
         self.seed: str | None = None
         """Forward mode's seed (an input node's id), or None in reverse mode."""
         self._tangent: tuple[Evaluation, str, Trace] | None = None
+        self.overwrite_fanout = False
+        """Bug mode (gui.lens): the canvas shows backward with `=` where `+=` belongs. The
+        document's own evaluation (saved results, the command line) never has it."""
+        self._buggy: tuple[Evaluation, Evaluation] | None = None
         self._highlight_current = True
         self._stale = False
         """True when the canvas shows something other than `evaluation` in full."""
@@ -58,7 +62,7 @@ class CanvasPresenter(QObject):
     def refresh(self) -> None:
         """Evaluate now (tests and the first paint call this instead of waiting)."""
         self._timer.stop()
-        evaluation = self.document.evaluation()
+        evaluation = self._evaluate()
         if evaluation is self.evaluation and not self._stale:
             return  # only positions changed: nothing on the cards did
         self._stale = False
@@ -66,6 +70,20 @@ class CanvasPresenter(QObject):
         self._keep_seed()
         self._render()
         self.evaluated.emit(self.evaluation)
+
+    def _evaluate(self) -> Evaluation:
+        evaluation = self.document.evaluation()
+        if not self.overwrite_fanout:
+            return evaluation
+        if self._buggy is None or self._buggy[0] is not evaluation:
+            self._buggy = (evaluation, evaluate_plan(evaluation.plan, overwrite_fanout=True))
+        return self._buggy[1]
+
+    def set_overwrite_fanout(self, on: bool) -> None:
+        """Bug mode on or off; the canvas re-evaluates at once."""
+        self.overwrite_fanout = on
+        self._stale = True
+        self.refresh()
 
     @property
     def trace(self) -> Trace:

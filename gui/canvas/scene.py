@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from engine.document import GraphDocument
 from engine.plan import Edge
+from engine.steps import struck
 from engine.values import has_non_finite
 from gui.canvas.display import Display, LookValues, active_parts, draw_grid, hover_lines
 from gui.canvas.edge_item import EdgeItem
@@ -262,6 +263,7 @@ class GraphScene(QGraphicsScene):
                 tangents,
             ))
         edge_values = state.edge_values.get
+        struck_edges = state.struck_edges  # bug mode: gradients a later arrival overwrote
         edge_grads = (state.edge_tangents if tangents else state.edge_grads).get
         # The wire with the step label goes last: it places its label clear of the
         # other wires' number tags, which must be in their new places by then.
@@ -274,7 +276,7 @@ class GraphScene(QGraphicsScene):
                 grad = edge_grads(edge) if show_grads else None
                 item.set_look(EdgeLook(
                     text(value),
-                    text(grad),
+                    struck(text(grad)) if edge in struck_edges else text(grad),
                     active.label if lit and show_grads else "",
                     active.phase if lit else None,
                     picture(value),

@@ -138,7 +138,7 @@ class ExportActions:
     def export_with_results(self) -> bool:
         presenter = self.presenter
         presenter.refresh()  # edits of this very moment are not evaluated yet
-        data = self.document.to_data(results=presenter.evaluation)
+        data = self.document.to_data(results=self.document.evaluation())  # never bug mode's numbers
         suggested = self.start_folder() / f"{self.stem()}-results.json"
         path = choose_save_path(self.parent, "Export with Results", suggested, GRAPH_FILTER, ".json")
         if path is None:

@@ -1,0 +1,1 @@
+"""The teaching lens: gradient check badges, bug mode, explained steps, nudge, notes."""

@@ -1,0 +1,103 @@
+"""The teaching lens in the window: gradient check badges and bug mode, driven from
+the Lens menu's actions as a person would."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from animation_helpers import example_document, open_window
+from PySide6.QtWidgets import QToolBar
+
+from engine.gradcheck import FAIL, KINK, OK
+from engine.steps import struck
+from engine.trace import BackwardStep
+
+
+@pytest.fixture
+def neuron(qtbot):
+    return open_window(qtbot, example_document("tanh_neuron.json"))
+
+
+@pytest.fixture
+def squares(qtbot):
+    return open_window(qtbot, example_document("y_equals_x_times_x_plus_x.json"))
+
+
+def test_the_check_badges_every_input_of_the_neuron_green(qtbot, neuron) -> None:
+    lens = neuron.lens
+    assert lens.check_action in lens.menu.actions()
+    assert lens.check_action in neuron.findChild(QToolBar, "lens_toolbar").actions()
+    lens.check_action.trigger()
+    inputs = ["x1", "w1", "x2", "w2", "b"]
+    for node_id in inputs:
+        badge = lens.badges.badge(node_id)
+        assert badge is not None and badge.status == OK
+        assert badge.parentItem() is neuron.scene.node_items[node_id]
+        assert "relative error" in badge.toolTip()
+    assert lens.badges.badge("n") is None  # computed nodes get no badge
+    # An edit re-runs the check: the tooltip follows w1's new gradient (x1 · (1 − o²)).
+    before = lens.badges.badge("w1").toolTip()
+    neuron.editor.set_value_text("x1", "1.5")
+    qtbot.waitUntil(lambda: lens.badges.badge("w1").toolTip() != before, timeout=2000)
+    assert lens.badges.badge("w1").status == OK
+    lens.check_action.trigger()
+    assert all(lens.badges.badge(node_id) is None for node_id in inputs)
+
+
+def test_bug_mode_turns_x_red_and_says_why_then_restores(qtbot, squares) -> None:
+    lens, scene = squares.lens, squares.scene
+    assert scene.node_items["x"].look.grad == "7"
+    lens.bug_action.trigger()
+    assert lens.badges.badge("x").status == FAIL
+    assert scene.node_items["x"].look.grad == "3"  # 1, then 3, then 3: the last one kept
+    assert lens.bug_status.isVisible()
+    assert "x got 3, finite differences say 7" in lens.bug_status.text()
+    lens.bug_action.trigger()
+    assert scene.node_items["x"].look.grad == "7"
+    assert lens.badges.badge("x") is None  # the check was off before bug mode switched it on
+    assert not lens.bug_status.isVisible()
+    lens.check_action.trigger()
+    lens.bug_action.trigger()
+    lens.bug_action.trigger()
+    assert lens.check_action.isChecked() and lens.badges.badge("x").status == OK
+
+
+def test_bug_mode_strikes_out_the_earlier_arrival_while_playing(qtbot, squares) -> None:
+    squares.lens.bug_action.trigger()
+    controller = squares.animation.controller
+    qtbot.waitUntil(lambda: controller.trace_if_ready() is not None, timeout=2000)
+    trace = controller.trace
+    overwrites = [n for n, step in enumerate(trace.steps, 1)
+                  if isinstance(step, BackwardStep) and step.replaced is not None]
+    assert overwrites
+    controller.to_start()
+    for _ in range(overwrites[0]):
+        squares.animation.step_forward.trigger()
+    qtbot.waitUntil(lambda: controller.position == overwrites[0], timeout=3000)
+    step = trace.steps[overwrites[0] - 1]
+    note = squares.scene.node_items["x"].look.note
+    assert struck("1") in note  # the gradient 1 from y was overwritten by x*x's 3
+    struck_wires = [edge for edge, item in squares.scene.edge_items.items() if item.look.grad == struck("1")]
+    assert struck_wires == [("x", "y", 0)]
+    assert "bug: overwrites" in squares.animation.caption.text() and step.assign == "="
+
+
+def test_bug_mode_is_never_saved(qtbot, squares, tmp_path, monkeypatch) -> None:
+    squares.lens.bug_action.trigger()
+    target = tmp_path / "results.json"
+    monkeypatch.setattr("gui.export.actions.choose_save_path", lambda *args, **kwargs: target)
+    assert squares.exports.export_with_results()
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    x = next(node for node in saved["nodes"] if node["id"] == "x")
+    assert x["result"]["grad"] == 7.0
+    assert set(saved["graph"]) == {"format", "version", "name", "output"}
+
+
+def test_a_relu_at_zero_is_a_warning(qtbot) -> None:
+    from engine_helpers import op_document
+
+    window = open_window(qtbot, op_document("relu", [0.0]))
+    window.lens.check_action.trigger()
+    assert window.lens.badges.badge("in0").status == KINK
+    assert "kink" in window.lens.badges.badge("in0").toolTip()
