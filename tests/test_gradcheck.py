@@ -3,6 +3,7 @@ derivatives, kinks warned rather than failed, bug mode caught, and `eval --check
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -140,7 +141,7 @@ def test_bug_mode_trace_says_what_it_throws_away() -> None:
     into_x = [step for step in trace.steps if isinstance(step, BackwardStep) and step.source == "x"]
     assert [step.assign for step in into_x] == ["="] * 3
     assert into_x[0].replaced is None and "bug" not in into_x[0].caption()
-    for earlier, later in zip(into_x, into_x[1:]):
+    for earlier, later in itertools.pairwise(into_x):
         assert later.replaced == earlier.contribution
         assert f"overwrites {struck(format(earlier.contribution, 'g'))}" in later.caption()
     total = next(step for step in trace.steps if isinstance(step, AccumulateStep))

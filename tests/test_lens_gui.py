@@ -9,6 +9,7 @@ import pytest
 from animation_helpers import example_document, open_window
 from PySide6.QtWidgets import QToolBar
 
+from engine.examples import EXAMPLES_DIR as EXAMPLES_DIR_PATH
 from engine.gradcheck import FAIL, KINK, OK
 from engine.steps import struck
 from engine.trace import BackwardStep
@@ -101,3 +102,31 @@ def test_a_relu_at_zero_is_a_warning(qtbot) -> None:
     window.lens.check_action.trigger()
     assert window.lens.badges.badge("in0").status == KINK
     assert "kink" in window.lens.badges.badge("in0").toolTip()
+
+
+def test_explain_adds_the_pattern_to_the_caption(qtbot, neuron) -> None:
+    controller = neuron.animation.controller
+    steps = controller.trace.steps
+    mul_step = next(n for n, step in enumerate(steps, 1) if isinstance(step, BackwardStep) and step.op.name == "mul")
+    neuron.lens.explain_action.trigger()
+    assert neuron.lens.explain_action.isChecked()
+    controller.to_start()
+    for _ in range(mul_step):
+        neuron.animation.step_forward.trigger()
+    qtbot.waitUntil(lambda: controller.position == mul_step, timeout=3000)
+    caption = neuron.animation.caption.text()
+    assert caption.splitlines()[1].startswith("mul swaps the inputs")
+    neuron.lens.explain_action.trigger()
+    assert len(neuron.animation.caption.text().splitlines()) == 1
+
+
+def test_export_explain_puts_the_words_under_the_picture(tmp_path) -> None:
+    from PySide6.QtGui import QImage
+
+    from gui.export.subcommand import export_main
+
+    graph = str(EXAMPLES_DIR_PATH / "tanh_neuron.json")
+    plain, explained = tmp_path / "plain.png", tmp_path / "explained.png"
+    assert export_main([graph, str(plain), "--stage", "12"]) == 0
+    assert export_main([graph, str(explained), "--stage", "12", "--explain"]) == 0
+    assert QImage(str(explained)).height() > QImage(str(plain)).height()  # a second line of words

@@ -37,6 +37,8 @@ class CaptionBar(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setContentsMargins(14, 6, 14, 6)
+        self.explain = False
+        """Explain (the Lens menu): a second line names each step's pattern."""
         self._spot: QPoint | None = None
         """Where the bar belongs in the viewport; a scroll moves it from there."""
         self.hide()
@@ -59,7 +61,7 @@ class CaptionBar(QLabel):
         colour = theme.PHASE_COLOURS[step.phase]
         self.setStyleSheet(f"QLabel#caption_bar {{ background: rgba(255, 255, 255, 235); color: {colour.name()};"
                            f" border: 1px solid {colour.name()}; border-radius: 6px; }}")
-        self.setText(step_caption(trace, applied))
+        self.setText(step_caption(trace, applied, self.explain))
         self.setToolTip(self.text())
         self._place()
         self.show()

@@ -24,14 +24,21 @@ CAPTION_PAD = 10.0
 _CAPTION_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 
 
-def step_caption(trace, applied: int | None) -> str:
+def step_caption(trace, applied: int | None, explain: bool = False) -> str:
     """The subtitle for the state after `applied` steps: `backward 5/10:   ∂o/∂… = …`
-    (the step's caption, or its label); empty before the first step and while editing."""
+    (the step's caption, or its label); empty before the first step and while editing.
+    With `explain`, a second line names the step's pattern (engine.explain)."""
     if not applied:
         return ""
     step = trace.steps[applied - 1]
     caption = getattr(step, "caption", None)
-    return f"{trace.position_text(applied)}:   {caption() if callable(caption) else step.label()}"
+    text = f"{trace.position_text(applied)}:   {caption() if callable(caption) else step.label()}"
+    if explain:
+        from engine.explain import explain as explain_step
+
+        words = explain_step(step)
+        text += f"\n{words}" if words else ""
+    return text
 
 
 def caption_height(caption: str, width: float) -> float:

@@ -48,6 +48,7 @@ def _parser() -> CommandParser:
     parser.add_argument("--stage", default="backward", type=_stage)
     parser.add_argument("--seed", default=None, metavar="NODE")
     parser.add_argument("--scale", default=None, type=_scale)
+    parser.add_argument("--explain", action="store_true")
     return parser
 
 
@@ -70,7 +71,9 @@ HELP = """\
   --stage STEP       the state after that many steps of the trace, that step highlighted
                      (of the tangent trace when --seed is given)
   --seed NODE        the input node forward mode seeds (tangent 1); needed by --stage tangent
-  --scale S          pixels per canvas unit, more than 0 and at most 16 (PNG only; default 1)"""
+  --scale S          pixels per canvas unit, more than 0 and at most 16 (PNG only; default 1)
+  --explain          with --stage STEP: the caption also names the step's pattern
+                     (add distributes, mul swaps, max routes, fan-out sums, ...)"""
 
 
 def export_main(argv: list[str]) -> int:
@@ -147,7 +150,7 @@ def _export(argv: list[str]) -> None:
         try:
             # A step number is a moment of the animation: its words go under the picture,
             # as the caption bar shows them under the canvas.
-            caption = "" if args.stage in STAGES else step_caption(trace, steps)
+            caption = "" if args.stage in STAGES else step_caption(trace, steps, args.explain)
             write_picture(scene, out, scale=scale, caption=caption)
         except OSError as error:
             raise ExportError(f"{out}: cannot write the picture: {error.strerror or error}") from None

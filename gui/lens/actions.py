@@ -50,6 +50,9 @@ class LensActions:
         self.bug_action = self._toggle("bug_overwrite", "&Bug: Overwrite at Fan-out", None, self.set_bug,
                                        "Break backprop on purpose: a node that feeds several wires keeps only "
                                        "the last gradient instead of their sum (the micrograd bug); never saved")
+        self.explain_action = self._toggle("explain", "&Explain Steps", "Ctrl+Shift+X", self.set_explain,
+                                           "Name each backward step's pattern in the caption: add distributes, "
+                                           "mul swaps, max routes to the winner, a fan-out node sums")
         self.bug_status = QLabel()
         self.bug_status.setObjectName("bug_status")
         self.bug_status.setStyleSheet(f"color: {COLOUR_BUG};")
@@ -59,14 +62,14 @@ class LensActions:
         self.badges.checked.connect(self._checked)
 
         lens_menu = menu("&Lens")
-        lens_menu.addActions([self.check_action])
+        lens_menu.addActions([self.check_action, self.explain_action])
         lens_menu.addSeparator()
         lens_menu.addActions([self.bug_action])
         self.menu = lens_menu
         self.toolbar = QToolBar("Lens", window)
         self.toolbar.setObjectName("lens_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.addActions([self.check_action, self.bug_action])
+        self.toolbar.addActions([self.check_action, self.explain_action, self.bug_action])
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     def _toggle(self, name: str, text: str, shortcut: str | None, slot: Callable[[bool], object],
@@ -80,6 +83,11 @@ class LensActions:
     def set_check(self, on: bool) -> None:
         self.check_action.setChecked(on)
         self.badges.set_on(on)
+
+    def set_explain(self, on: bool) -> None:
+        self.explain_action.setChecked(on)
+        self.animation.caption.explain = on
+        self.animation.caption.refresh()
 
     def set_bug(self, on: bool) -> None:
         """Bug mode: the canvas, the animation and the badges show the broken backward pass;
