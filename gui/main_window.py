@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.context_menus = ContextMenus(self, self.document, self.scene, self.view, self.edit_actions,
                                           self.inline_edit, self.quick_add, self.add_choice, self.open_quick_add)
         self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)
-        self.lens = LensActions(self, self.presenter, self.animation, self.menu)
+        self.lens = LensActions(self, self.presenter, self.animation, self.editor, self.menu)
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
         self._connect()

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from animation_helpers import example_document, open_window
 from PySide6.QtWidgets import QToolBar
 
 from engine.examples import EXAMPLES_DIR as EXAMPLES_DIR_PATH
-from engine.gradcheck import FAIL, KINK, OK
+from engine.gradcheck import FAIL, OK
 from engine.steps import struck
 from engine.trace import BackwardStep
+from engine.values import format_value
 
 
 @pytest.fixture
@@ -95,15 +97,6 @@ def test_bug_mode_is_never_saved(qtbot, squares, tmp_path, monkeypatch) -> None:
     assert set(saved["graph"]) == {"format", "version", "name", "output"}
 
 
-def test_a_relu_at_zero_is_a_warning(qtbot) -> None:
-    from engine_helpers import op_document
-
-    window = open_window(qtbot, op_document("relu", [0.0]))
-    window.lens.check_action.trigger()
-    assert window.lens.badges.badge("in0").status == KINK
-    assert "kink" in window.lens.badges.badge("in0").toolTip()
-
-
 def test_explain_adds_the_pattern_to_the_caption(qtbot, neuron) -> None:
     controller = neuron.animation.controller
     steps = controller.trace.steps
@@ -130,3 +123,42 @@ def test_export_explain_puts_the_words_under_the_picture(tmp_path) -> None:
     assert export_main([graph, str(plain), "--stage", "12"]) == 0
     assert export_main([graph, str(explained), "--stage", "12", "--explain"]) == 0
     assert QImage(str(explained)).height() > QImage(str(plain)).height()  # a second line of words
+
+
+def test_nudging_w1_shows_the_change_beside_grad_times_h(qtbot, neuron) -> None:
+    from PySide6.QtCore import Qt
+
+    document, scene, lens = neuron.document, neuron.scene, neuron.lens
+    w1 = float(document.value_of("w1"))
+    grad = float(neuron.presenter.evaluation.grad("w1"))
+    undo_count = neuron.editor.undo_stack.count()
+    scene.select_nodes(["w1"])
+    neuron.view.setFocus()
+    qtbot.keyClick(neuron.view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    report = lens.nudge.report
+    assert report is not None and report.h == 0.01
+    n = float(neuron.presenter.evaluation.value("n"))
+    assert abs(report.change - (np.tanh(n) - np.tanh(n - 0.01 * float(document.value_of("x1"))))) < 1e-12
+    assert abs(report.prediction - grad * 0.01) < 1e-15 and abs(report.change - report.prediction) < 2e-4
+    assert "Δo = 0.01" in neuron.statusBar().currentMessage() or "Δo = 0.009" in neuron.statusBar().currentMessage()
+    assert "grad·h = 0.01" in neuron.statusBar().currentMessage()
+    assert "grad·h 0.01" in scene.node_items["o"].look.note
+    assert scene.node_items["w1"].look.value == format_value(np.float64(w1 + 0.01))
+    assert scene.node_items["x1*w1".replace("*", "")].look.note.startswith("Δ")  # x1w1 moved by x1·h
+    assert float(document.value_of("w1")) == w1  # a preview: the document is untouched
+    assert lens.slider.value() == 10
+    # Letting go of the slider restores; no undo entry.
+    lens.slider.setSliderDown(True)
+    lens.slider.setValue(20)
+    assert abs(lens.nudge.h - 0.02) < 1e-12
+    lens.slider.setSliderDown(False)
+    assert not lens.nudge.active and lens.slider.value() == 0
+    assert scene.node_items["w1"].look.value == format_value(np.float64(w1))
+    assert neuron.editor.undo_stack.count() == undo_count
+    # Keep: one undo step.
+    qtbot.keyClick(neuron.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    lens.keep_nudge.trigger()
+    assert float(document.value_of("w1")) == w1 - 0.01
+    assert neuron.editor.undo_stack.count() == undo_count + 1
+    neuron.editor.undo_stack.undo()
+    assert float(document.value_of("w1")) == w1

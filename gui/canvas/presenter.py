@@ -4,6 +4,8 @@ document changes (a zero-delay timer), not once per primitive change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.document import GraphDocument
@@ -36,6 +38,10 @@ class CanvasPresenter(QObject):
         """Bug mode (gui.lens): the canvas shows backward with `=` where `+=` belongs. The
         document's own evaluation (saved results, the command line) never has it."""
         self._buggy: tuple[Evaluation, Evaluation] | None = None
+        self.preview: Callable[[Evaluation], tuple[Evaluation, dict[str, str]]] | None = None
+        """A nudge (gui.lens.nudge): shows another evaluation of the same plan, and notes
+        for the cards, without touching the document."""
+        self._previewed: tuple[Evaluation, Callable, Evaluation, dict[str, str]] | None = None
         self._highlight_current = True
         self._stale = False
         """True when the canvas shows something other than `evaluation` in full."""
@@ -73,11 +79,23 @@ class CanvasPresenter(QObject):
 
     def _evaluate(self) -> Evaluation:
         evaluation = self.document.evaluation()
-        if not self.overwrite_fanout:
+        if self.overwrite_fanout:
+            if self._buggy is None or self._buggy[0] is not evaluation:
+                self._buggy = (evaluation, evaluate_plan(evaluation.plan, overwrite_fanout=True))
+            evaluation = self._buggy[1]
+        if self.preview is None:
             return evaluation
-        if self._buggy is None or self._buggy[0] is not evaluation:
-            self._buggy = (evaluation, evaluate_plan(evaluation.plan, overwrite_fanout=True))
-        return self._buggy[1]
+        cached = self._previewed
+        if cached is None or cached[0] is not evaluation or cached[1] is not self.preview:
+            self._previewed = cached = (evaluation, self.preview, *self.preview(evaluation))
+        return cached[2]
+
+    def set_preview(self, preview: Callable[[Evaluation], tuple[Evaluation, dict[str, str]]] | None) -> None:
+        """Show `preview(evaluation)` instead of the evaluation (None: the evaluation again)."""
+        self.preview = preview
+        self._previewed = None
+        self._stale = True
+        self.refresh()
 
     def set_overwrite_fanout(self, on: bool) -> None:
         """Bug mode on or off; the canvas re-evaluates at once."""
@@ -132,6 +150,8 @@ class CanvasPresenter(QObject):
         evaluation = self.evaluation
         if self.applied is None:
             state = final_state(evaluation)
+            if self.preview is not None and self._previewed is not None:
+                state.node_notes.update(self._previewed[3])
         else:
             state = self.trace.state_at(self.applied)
             if not self._highlight_current:
