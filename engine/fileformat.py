@@ -20,6 +20,7 @@ import numpy as np
 
 from engine import fastjson, strictjson
 from engine.errors import BadValue, FileFormatError
+from engine.notes import parse_notes
 from engine.ops import OPS, Op, OpRegistry
 from engine.plan import Edge, Wiring, topological_order
 from engine.values import parse_value, value_to_json
@@ -271,6 +272,7 @@ def parse_data(data: Any, registry: OpRegistry | None = None, *, adopt: bool = F
         graph["output"] = output = str(output)
     if output is not None and (not isinstance(output, str) or output not in index):
         raise FileFormatError(f"its output {json.dumps(output)} is not a node of the graph")
+    parse_notes(graph.get("notes"))  # text boxes on the canvas (engine.notes): checked, kept as they are
     return GraphSpec(graph, nodes, edges, Wiring(index, ops, sources, in_edges, order, []), registry)
 
 

@@ -25,6 +25,7 @@ from gui.files.dialogs import FileQuestions
 from gui.files.menu import FileMenu
 from gui.files.session import FileSession
 from gui.lens.actions import LensActions
+from gui.lens.note_editing import NoteActions
 from gui.observing import subscriptions_of
 from gui.panels.inspector import Inspector
 from gui.panels.palette import OpPalette
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.file_menu = FileMenu(files, self.document, self, file_menu, self.view.fileDropped, self.exports.actions)
         self.edit_actions = EditActions(self, self.editor, self.scene, self.view, self.presenter, self.menu,
                                         self.show_message)
+        self.notes = NoteActions(self, self.editor, self.scene, self.view, self.menu, self.show_message)
+        self.edit_actions.notes = self.notes
         self.context_menus = ContextMenus(self, self.document, self.scene, self.view, self.edit_actions,
                                           self.inline_edit, self.quick_add, self.add_choice, self.open_quick_add)
         self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)

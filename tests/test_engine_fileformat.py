@@ -62,14 +62,14 @@ def test_round_trip_gives_the_same_document(tmp_path: Path, path: Path) -> None:
 def test_unknown_keys_survive_at_every_level(tmp_path: Path) -> None:
     data = seed_data()
     data["graph"]["author"] = "Ada"
-    data["graph"]["notes"] = {"slide": 3}
+    data["graph"]["lecture"] = {"slide": 3}  # (graph.notes is a key of the format now)
     data["nodes"][0]["colour"] = "#ffcc00"
     data["nodes"][3]["value"] = "not a leaf, so not a value"
     data["edges"][1]["style"] = {"dashed": True}
     data["extra_top_level"] = 1
     document = GraphDocument.from_spec(parse_data(data))
     out = document.to_data()
-    assert out["graph"]["author"] == "Ada" and out["graph"]["notes"] == {"slide": 3}
+    assert out["graph"]["author"] == "Ada" and out["graph"]["lecture"] == {"slide": 3}
     assert out["nodes"][0]["colour"] == "#ffcc00"
     assert out["nodes"][3]["value"] == "not a leaf, so not a value"
     styled = [edge for edge in out["edges"] if edge["source"] == "s"]

@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QPainter,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsTextItem, QGraphicsView, QWidget
 
 from gui.canvas.scene import GraphScene
 from gui.canvas.wire_overview import OVERVIEW_ZOOM
@@ -154,7 +154,15 @@ class GraphView(QGraphicsView):
         cursor = self._cursor_in_viewport()
         self.quickAddRequested.emit(self.mapToScene(cursor), self.viewport().mapToGlobal(cursor))
 
+    def _typing_in_scene(self) -> bool:
+        """A text item in the scene has the keys (a note being written): Space is a space."""
+        scene = self.scene()
+        return scene is not None and isinstance(scene.focusItem(), QGraphicsTextItem)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._typing_in_scene():
+            super().keyPressEvent(event)
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = True
             self._space_panned = False
@@ -167,6 +175,9 @@ class GraphView(QGraphicsView):
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if self._typing_in_scene():
+            super().keyReleaseEvent(event)
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = False
             self.viewport().setCursor(Qt.CursorShape.ArrowCursor)

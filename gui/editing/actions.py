@@ -32,6 +32,8 @@ class EditActions:
                  show_message: Callable[[str], object]) -> None:
         self.editor, self.scene, self.view = editor, scene, view
         self.show_message = show_message
+        self.notes = None
+        """The notes' clipboard and delete (gui.lens.note_editing), when the window has notes."""
         stack = editor.undo_stack
         undo = stack.createUndoAction(window, "&Undo")
         undo.setObjectName("undo")
@@ -43,14 +45,12 @@ class EditActions:
         window.addAction(redo)
         self.undo, self.redo = undo, redo
         self.cut = _action(window, "cut", "Cu&t", [QKeySequence.StandardKey.Cut], self._cut)
-        self.copy = _action(window, "copy", "&Copy", [QKeySequence.StandardKey.Copy],
-                            lambda: editor.copy(scene.selected_node_ids()),
+        self.copy = _action(window, "copy", "&Copy", [QKeySequence.StandardKey.Copy], self._copy,
                             "Copy the selected nodes (as graph JSON)")
         self.paste = _action(window, "paste", "&Paste", [QKeySequence.StandardKey.Paste], self._paste)
         self.duplicate = _action(window, "duplicate", "D&uplicate", ["Ctrl+D"],
                                  lambda: scene.select_nodes(editor.duplicate(scene.selected_node_ids())))
-        self.delete = _action(window, "delete", "&Delete", ["Delete", "Backspace"],
-                              lambda: editor.delete(scene.selected_node_ids(), scene.selected_edges()),
+        self.delete = _action(window, "delete", "&Delete", ["Delete", "Backspace"], self._delete,
                               "Delete the selected nodes and wires")
         self.select_all = _action(window, "select_all", "Select &All", [QKeySequence.StandardKey.SelectAll],
                                   scene.select_all)
@@ -82,12 +82,33 @@ class EditActions:
         view_menu.addSeparator()
         view_menu.addActions([self.arrange, self.show_grads])
 
+    def _only_notes(self) -> bool:
+        """Notes selected and no cards: copy, cut and delete act on the notes."""
+        return self.notes is not None and bool(self.notes.layer.selected()) and not self.scene.selected_node_ids()
+
+    def _copy(self) -> None:
+        if self._only_notes():
+            self.notes.copy_selected()
+            return
+        self.editor.copy(self.scene.selected_node_ids())
+
+    def _delete(self) -> None:
+        if self.notes is not None:
+            self.notes.delete_selected()
+        self.editor.delete(self.scene.selected_node_ids(), self.scene.selected_edges())
+
     def _cut(self) -> None:
+        if self._only_notes():
+            if self.notes.copy_selected():
+                self.notes.delete_selected()
+            return
         chosen = self.scene.selected_node_ids()
         if self.editor.copy(chosen):
             self.editor.delete(chosen, self.scene.selected_edges())
 
     def _paste(self) -> None:
+        if self.notes is not None and self.notes.paste():
+            return
         position = self.view.cursor_scene_position()
         pasted = self.editor.paste((position.x(), position.y()))
         self.scene.select_nodes(pasted)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from engine.steps import Phase
 from gui import theme
 from gui.canvas.scene import GraphScene
+from gui.lens.notes import NoteItem
 
 MARGIN = 32.0
 CAPTION_FONT = theme.font(12)
@@ -88,10 +89,19 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     for item in [*scene.node_items.values(), *scene.edge_items.values()]:
         item.update()
+    notes = [item for item in scene.items() if isinstance(item, NoteItem)]  # text boxes beside the graph
+    for note in notes:
+        note.presenting = True
+        if selection_only and note not in selected and note.isVisible():
+            note.setVisible(False)
+            hidden.append(note)
     try:
-        yield [item for item in [*scene.node_items.values(), *scene.edge_items.values()] if item.isVisible()]
+        yield [item for item in [*scene.node_items.values(), *scene.edge_items.values(), *notes]
+               if item.isVisible()]
     finally:
         scene.presenting = False
+        for note in notes:
+            note.presenting = False
         for item, mode in cached:
             item.setCacheMode(mode)
         for item in hidden:

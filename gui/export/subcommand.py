@@ -135,9 +135,11 @@ def _export(argv: list[str]) -> None:
     from gui.canvas.presenter import CanvasPresenter
     from gui.canvas.scene import GraphScene
     from gui.export.render import picture_bounds, step_caption, write_picture
+    from gui.lens.notes import NoteLayer
 
     scene = GraphScene(document)
     presenter = CanvasPresenter(document, scene)
+    _notes = NoteLayer(document, scene)  # the file's notes, drawn beside the graph
     try:
         presenter.set_seed(args.seed)
         # A named stage is a clean picture for slides; a step number shows that step as current.
