@@ -181,11 +181,14 @@ class BackwardStep:
         writes `=` there too: that is the bug)."""
         return "+=" if self.arrivals > 1 and not self.overwrite else "="
 
-    def _bug_text(self) -> str:
-        """`  (bug: overwrites 1̶, the earlier arrival; the rule adds: +=)`, or nothing."""
+    def _bug_text(self, short: bool = False) -> str:
+        """`  (bug: overwrites 1̶, the earlier arrival; the rule adds: +=)`, or nothing;
+        `short`, for the label beside the wire: `  (bug: overwrites 1̶)`."""
         if self.replaced is None:
             return ""
-        return f"  (bug: overwrites {struck(format_value(self.replaced))}, the earlier arrival; the rule adds: +=)"
+        lost = struck(format_value(self.replaced, preview=LABEL_PREVIEW if short else 3))
+        return f"  (bug: overwrites {lost})" if short else \
+            f"  (bug: overwrites {lost}, the earlier arrival; the rule adds: +=)"
 
     @property
     def summed(self) -> bool:
@@ -263,14 +266,14 @@ class BackwardStep:
             stages = [fill(spec.vjp_text, self._formula_names(), grad=upstream_symbol),
                       fill(spec.vjp_text, values, wrap=factor, grad=factor(upstream))]
         result = format_value(self.contribution, preview=preview)
-        return f"∂{output}/∂{term(self.source_name)} {self.assign} {' = '.join(stages)} = {result}" + self._bug_text()
+        return f"∂{output}/∂{term(self.source_name)} {self.assign} {' = '.join(stages)} = {result}"
 
     def label(self) -> str:
         """The wire's label: the equation, arrays shortened to their first entry."""
-        return self.equation(LABEL_PREVIEW)
+        return self.equation(LABEL_PREVIEW) + self._bug_text(short=True)
 
     def caption(self) -> str:
-        return self.equation()
+        return self.equation() + self._bug_text()
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,8 @@ def test_bug_mode_strikes_out_the_earlier_arrival_while_playing(qtbot, squares) 
     step = trace.steps[overwrites[0] - 1]
     note = squares.scene.node_items["x"].look.note
     assert struck("1") in note  # the gradient 1 from y was overwritten by x*x's 3
-    struck_wires = [edge for edge, item in squares.scene.edge_items.items() if item.look.grad == struck("1")]
-    assert struck_wires == [("x", "y", 0)]
+    struck_wires = [edge for edge, item in squares.scene.edge_items.items() if item.look.struck]
+    assert struck_wires == [("x", "y", 0)] and squares.scene.edge_items[("x", "y", 0)].look.grad == "1"
     assert "bug: overwrites" in squares.animation.caption.text() and step.assign == "="
 
 

@@ -17,6 +17,8 @@ from gui.canvas.looks import NO_EDGE_LOOK, EdgeLook
 from gui.canvas.node_item import NodeItem
 
 _LABEL_FONT = theme.mono_font(8.5)
+_STRUCK_FONT = theme.mono_font(8.5)
+_STRUCK_FONT.setStrikeOut(True)
 _STEP_FONT = theme.font(9, bold=True)
 _METRICS = QFontMetricsF(_LABEL_FONT)
 _STEP_METRICS = QFontMetricsF(_STEP_FONT)
@@ -271,6 +273,8 @@ class EdgeItem(HoverReporting, QGraphicsItem):
             if picture is not None:
                 paint_picture(painter, rect, picture, colour)
             else:
+                # Bug mode: the gradient a later arrival overwrote is struck out.
+                painter.setFont(_STRUCK_FONT if kind == "grad" and look.struck else _LABEL_FONT)
                 self._draw_tag(painter, text, rect, colour)
 
     def _stroke(self, painter: QPainter) -> None:

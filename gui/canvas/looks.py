@@ -40,6 +40,8 @@ class EdgeLook(NamedTuple):
     grad_picture: ArrayPicture | None = None
     tangent: bool = False
     """Forward mode: `grad` holds the tangent the wire carries."""
+    struck: bool = False
+    """Bug mode: a later arrival overwrote this gradient; it is drawn struck out."""
 
 
 NO_NODE_LOOK = NodeLook()

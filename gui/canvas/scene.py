@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from engine.document import GraphDocument
 from engine.plan import Edge
-from engine.steps import struck
 from engine.values import has_non_finite
 from gui.canvas.display import Display, LookValues, active_parts, draw_grid, hover_lines
 from gui.canvas.edge_item import EdgeItem
@@ -276,12 +275,13 @@ class GraphScene(QGraphicsScene):
                 grad = edge_grads(edge) if show_grads else None
                 item.set_look(EdgeLook(
                     text(value),
-                    struck(text(grad)) if edge in struck_edges else text(grad),
+                    text(grad),
                     active.label if lit and show_grads else "",
                     active.phase if lit else None,
                     picture(value),
                     picture(grad),
                     tangents,
+                    edge in struck_edges,
                 ))
         self._pictures = looks.pictures
 
