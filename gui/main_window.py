@@ -202,3 +202,5 @@ class MainWindow(QMainWindow):
         self.inspector.detach()
         self.inline_edit.detach()
         self.empty_hint.detach()
+        self.lens.detach()
+        self.notes.detach()

@@ -107,6 +107,9 @@ class LensActions:
         self._nudged()
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
+    def detach(self) -> None:
+        self.nudge.detach()
+
     def _toggle(self, name: str, text: str, shortcut: str | None, slot: Callable[[bool], object],
                 tip: str) -> QAction:
         action = make_action(self.window, name, text, slot, shortcut, tip)

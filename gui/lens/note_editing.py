@@ -57,6 +57,9 @@ class NoteActions:
         window.addAction(self.add_note)
         menu("&Edit").addAction(self.add_note)
 
+    def detach(self) -> None:
+        self.layer.detach()
+
     def _push(self, text: str, notes: list[Note]) -> bool:
         return self.editor.push(NotesCommand(self.document, text, notes))
 

@@ -61,6 +61,10 @@ class Nudge(QObject):
         self._subscriptions.subscribe(self.document.changed, self._document_changed)
         presenter.scene.selectionChanged.connect(self._selection_changed)
 
+    def detach(self) -> None:
+        """Stop observing the document (also done when Qt deletes this)."""
+        self._subscriptions.release()
+
     @property
     def active(self) -> bool:
         return self.node_id is not None and self.h != 0.0
