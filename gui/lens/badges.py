@@ -5,6 +5,8 @@ they move with them and go with them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
@@ -13,6 +15,9 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from engine.gradcheck import FAIL, KINK, OK, GradientCheck, InputCheck, check_gradients
 from gui import theme
 from gui.canvas.node_item import NodeItem
+
+if TYPE_CHECKING:
+    from gui.canvas.presenter import CanvasPresenter
 
 SIZE = 20.0
 COLOURS = {OK: QColor("#2e7d32"), FAIL: QColor("#c62828"), KINK: QColor("#ef8f00")}
@@ -54,7 +59,7 @@ class GradientBadges(QObject):
     checked = Signal(object)
     """The new GradientCheck (or None when the badges are switched off)."""
 
-    def __init__(self, presenter, parent: QObject | None = None) -> None:
+    def __init__(self, presenter: CanvasPresenter, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.presenter = presenter
         self.scene = presenter.scene

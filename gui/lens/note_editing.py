@@ -8,10 +8,11 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QMenu, QWidget
 
 from engine.document import GraphDocument
 from engine.errors import FileFormatError
@@ -19,6 +20,9 @@ from engine.notes import DEFAULT_HEIGHT, DEFAULT_WIDTH, KEY, Note, notes_to_json
 from gui.editing.commands import DocumentCommand
 from gui.lens.notes import NoteLayer
 from gui.qt_actions import make_action
+
+if TYPE_CHECKING:
+    from gui.editing.editor import GraphEditor
 
 MIME_TYPE = "application/x-backprop-studio-notes+json"
 PASTE_OFFSET = 30.0
@@ -44,8 +48,8 @@ class NotesCommand(DocumentCommand):
 class NoteActions:
     """Add Note in the Edit menu; note changes, copy, paste and delete as undo steps."""
 
-    def __init__(self, window: QWidget, editor, scene, view, menu: Callable[[str], QMenu],
-                 show_message: Callable[[str], object]) -> None:
+    def __init__(self, window: QWidget, editor: GraphEditor, scene: QGraphicsScene, view: QGraphicsView,
+                 menu: Callable[[str], QMenu], show_message: Callable[[str], object]) -> None:
         self.editor = editor
         self.document: GraphDocument = editor.document
         self.view = view

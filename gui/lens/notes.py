@@ -13,13 +13,15 @@ from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
+    QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
-from engine.notes import KEY, Note, notes_to_json, parse_notes
+from engine.document import GraphDocument
+from engine.notes import KEY, Note, parse_notes
 from gui import theme
 from gui.observing import subscriptions_of
 
@@ -169,7 +171,7 @@ class NoteLayer(QObject):
     noteChanged = Signal(int, object)
     """A note item asks for the note at that index to become the given Note."""
 
-    def __init__(self, document, scene, parent: QObject | None = None) -> None:
+    def __init__(self, document: GraphDocument, scene: QGraphicsScene, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.scene = scene
@@ -208,8 +210,3 @@ class NoteLayer(QObject):
 
     def detach(self) -> None:
         self._subscriptions.release()
-
-
-def notes_value(notes: list[Note]):
-    """What `graph.notes` holds for these notes (None: no key)."""
-    return notes_to_json(notes)

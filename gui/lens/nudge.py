@@ -9,6 +9,7 @@ value. Any edit, or another selection, restores."""
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +19,10 @@ from engine.notation import term
 from engine.values import Value, format_value
 from gui.editing.commands import SetValueCommand
 from gui.observing import subscriptions_of
+
+if TYPE_CHECKING:
+    from gui.canvas.presenter import CanvasPresenter
+    from gui.editing.editor import GraphEditor
 
 STEP = 0.01
 """h added by each Alt+↑ (taken away by each Alt+↓)."""
@@ -49,7 +54,7 @@ class Nudge(QObject):
     changed = Signal()
     """Nudged, moved, restored or kept (the toolbar and status bar follow)."""
 
-    def __init__(self, presenter, editor, parent: QObject | None = None) -> None:
+    def __init__(self, presenter: CanvasPresenter, editor: GraphEditor, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.presenter = presenter
         self.editor = editor
