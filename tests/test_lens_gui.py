@@ -113,7 +113,7 @@ def test_explain_adds_the_pattern_to_the_caption(qtbot, neuron) -> None:
     assert len(neuron.animation.caption.text().splitlines()) == 1
 
 
-def test_export_explain_puts_the_words_under_the_picture(tmp_path) -> None:
+def test_export_explain_puts_the_words_under_the_picture(qapp, tmp_path) -> None:
     from PySide6.QtGui import QImage
 
     from gui.export.subcommand import export_main

@@ -105,7 +105,7 @@ def test_move_resize_copy_paste_delete(qtbot, window) -> None:
     assert len(window.document.node_ids()) == 3  # the cards stay
 
 
-def test_notes_are_in_exported_pictures(tmp_path) -> None:
+def test_notes_are_in_exported_pictures(qapp, tmp_path) -> None:
     from gui.export.subcommand import export_main
 
     data = json.loads((EXAMPLES_DIR / "fan_out.json").read_text(encoding="utf-8"))

@@ -27,6 +27,7 @@ from engine.ops import OPS
 from engine.tangent import tangent_pass
 from engine.trace import Phase, TangentStep, build_tangent_trace
 from engine.values import format_value, shape_of
+from gui.command_line import USAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
@@ -246,4 +247,4 @@ def test_eval_tangent_writes_arrays_as_nested_lists() -> None:
 def test_eval_tangent_at_a_node_that_is_not_an_input_is_one_line_and_status_2(seed: str, problem: str) -> None:
     result = run("eval", str(EXAMPLES / "tanh_neuron.json"), "--tangent", seed)
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == f"main.py eval: {problem} (usage: main.py eval GRAPH.json [--tangent NODE])\n"
+    assert result.stderr == f"main.py eval: {problem} (usage: main.py {USAGES['eval']})\n"
