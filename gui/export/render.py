@@ -61,6 +61,7 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
     scene.settle()  # a picture shows every tag in its final place, not a provisional one
     chosen = set(scene.selected_node_ids())
     selected = scene.selectedItems()
+    scene.presenting = True  # first: far out, this shows the wires the overview stands in for
     hidden = []
     if selection_only:
         for node_id, item in scene.node_items.items():
@@ -72,7 +73,6 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
     for item in hidden:
         item.setVisible(False)
     scene.clearSelection()
-    scene.presenting = True
     # Cached cards would be pasted in as bitmaps: blurry on a slide, and in an SVG
     # their text would not be text. Pictures draw every item afresh.
     cached = [(item, item.cacheMode()) for item in scene.node_items.values()
@@ -84,11 +84,11 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
     try:
         yield [item for item in [*scene.node_items.values(), *scene.edge_items.values()] if item.isVisible()]
     finally:
-        scene.presenting = False
         for item, mode in cached:
             item.setCacheMode(mode)
         for item in hidden:
             item.setVisible(True)
+        scene.presenting = False  # last: far out, hides the wires the overview stands in for
         for item in selected:
             item.setSelected(True)
         for item in [*scene.node_items.values(), *scene.edge_items.values()]:
