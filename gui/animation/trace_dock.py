@@ -168,7 +168,10 @@ class TraceDock(QDockWidget):
                 selection.clearCurrentIndex()
             else:
                 index = self.model.index(row)
-                self.list.scrollTo(index)
+                # scrollTo costs a millisecond even when the row is in view already,
+                # and follow runs twice a step (the step moves, the canvas shows it).
+                if not self.list.viewport().rect().contains(self.list.visualRect(index)):
+                    self.list.scrollTo(index)
                 # The list's own current row (where its arrow keys start) costs a
                 # millisecond to move; while playing the highlight is enough.
                 if not self.controller.playing:
