@@ -98,7 +98,7 @@ for _name in ("TryStar", "Match", "TypeAlias"):  # newer Pythons' statements
     if hasattr(ast, _name):
         _REFUSED_STATEMENTS[getattr(ast, _name)] = f"{_name.lower()} statements are not allowed"
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _Reader:
@@ -106,7 +106,7 @@ class _Reader:
     far (the registry's and the text's own definitions)."""
 
     def __init__(self, text: str, registry: OpRegistry) -> None:
-        self.lines = _LINE_BREAK.split(text)
+        self.lines = LINE_BREAK.split(text)
         self.registry = registry
         self.defined: dict[str, tuple[str, ...]] = {}
 
@@ -323,7 +323,7 @@ def _python_tree(text: str, mode: str) -> ast.AST:
             warnings.simplefilter("ignore")  # SyntaxWarning about strings we refuse anyway
             return ast.parse(text, mode=mode)
     except SyntaxError as error:
-        lines = _LINE_BREAK.split(text)
+        lines = LINE_BREAK.split(text)
         line = min(max(error.lineno or 1, 1), len(lines))
         column = min(max(error.offset or 1, 1), len(lines[line - 1]) + 1)
         reason = (error.msg or "invalid syntax").replace("\n", " ")
