@@ -15,10 +15,12 @@ from typing import Any
 import networkx as nx
 
 from engine.document import GraphDocument
+from engine.expression.names import safe_name
 from engine.expression.parser import LINE_BREAK, parse_program
 from engine.expression.program import Assign, Call, Definition, Expr, ExpressionError, Literal, Name, Place, Program
+from engine.fileformat import FORMAT, VERSION, GraphSpec
 from engine.layout import layered_positions
-from engine.ops import OpRegistry
+from engine.ops import OPS, OpRegistry
 from engine.values import parse_value
 
 NodeSpec = tuple[str, dict[str, Any]]
@@ -44,7 +46,7 @@ class _Builder:
     def __init__(self, document: GraphDocument) -> None:
         self.document = document
         self.registry: OpRegistry = document.registry
-        self.existing = {document.name_of(node_id): node_id for node_id in document.node_ids()}
+        self.existing = _names_shown(document)
         self.scope: dict[str, int | str] = {}
         """A name → the index of a new node, or the id of an existing node it reads."""
         self.nodes: list[dict[str, Any]] = []
@@ -130,30 +132,42 @@ class _Builder:
     def ids(self) -> list[str]:
         """An id (and label) for every new node: the name the text gave it where no other
         card shows that name. A name bound again later is the later node's; earlier
-        holders get `x_1`, `x_2`, ... (two cards never show one name)."""
+        holders get `x_1`, `x_2`, ... (two cards never show one name). Others get ids as
+        the editor gives them (`mul1`, `constant2`)."""
+        # The document's names are gathered once: asking it per node is quadratic.
+        taken = set(self.document.node_ids()) | set(self.existing)
         final = {name for name, node in self.scope.items() if isinstance(node, int)}
-        reserved: set[str] = set()
+        occurrences: dict[str, int] = {}
         ids: list[str | None] = [None] * len(self.nodes)
-        for index in reversed(range(len(self.nodes))):
+        for index, name in enumerate(self.named):
+            if name is None:
+                continue
+            occurrences[name] = occurrences.get(name, 0) + 1
+            if self.scope.get(name) != index:
+                ids[index] = f"{name}_{occurrences[name]}"
+        for index in reversed(range(len(self.nodes))):  # final holders choose first
             name = self.named[index]
             if name is None:
                 continue
-            if self.scope.get(name) == index and not self.document.name_taken(name, reserved):
-                ids[index] = name
-            else:
-                base = name if self.scope.get(name) == index else f"{name}_{self._occurrence(index)}"
-                ids[index] = self.document.fresh_name(base, reserved | final)
-            reserved.add(ids[index])
-            self.nodes[index]["label"] = ids[index]
+            base = ids[index] or name
+            candidate, number = base, 2
+            while candidate in taken or (candidate != name and candidate in final):
+                candidate, number = f"{base}_{number}", number + 1
+            ids[index] = candidate
+            taken.add(candidate)
+            self.nodes[index]["label"] = candidate
+        counters: dict[str, int] = {}
         for index, node_id in enumerate(ids):
             if node_id is None:
-                ids[index] = self.document.new_node_id(self.nodes[index]["op"], reserved)
-                reserved.add(ids[index])
+                op = self.nodes[index]["op"]
+                prefix = "x" if op == "input" else op
+                number = counters.get(op, 1)
+                while f"{prefix}{number}" in taken:
+                    number += 1
+                counters[op] = number + 1
+                ids[index] = f"{prefix}{number}"
+                taken.add(ids[index])
         return ids  # type: ignore[return-value]
-
-    def _occurrence(self, index: int) -> int:
-        name = self.named[index]
-        return sum(1 for other in self.named[:index + 1] if other == name)
 
     def result(self, centre: tuple[float, float]) -> Built:
         ids = self.ids()
@@ -184,6 +198,18 @@ class _Builder:
         return ids[node] if isinstance(node, int) else node
 
 
+def _names_shown(document: GraphDocument) -> dict[str, str]:
+    """Each name a card shows → its node; and the name Copy as Expression writes for a
+    label that is not a Python name (`x1*w1` as `x1_w1`), where no other card has it."""
+    shown = {document.name_of(node_id): node_id for node_id in document.node_ids()}
+    written: dict[str, str | None] = {}
+    for name, node_id in shown.items():
+        safe = safe_name(name)
+        if safe != name and safe not in shown:
+            written[safe] = node_id if safe not in written else None  # two labels, one name: neither
+    return {**{safe: node_id for safe, node_id in written.items() if node_id is not None}, **shown}
+
+
 def build_fragment(program: Program, document: GraphDocument, centre: tuple[float, float] = (0.0, 0.0)) -> Built:
     """The nodes and wires `program` adds to `document` (which is not changed), laid out
     left to right around `centre`. Raises ExpressionError."""
@@ -195,18 +221,16 @@ def build_fragment(program: Program, document: GraphDocument, centre: tuple[floa
 def build_document(text: str, registry: OpRegistry | None = None) -> GraphDocument:
     """A new document holding the graph `text` describes, its output the last assignment
     and its name the last statement (when short). Raises ExpressionError."""
-    document = GraphDocument(registry)
-    program = parse_program(text, document.registry)
-    built = build_fragment(program, document)
-    for node_id, attrs in built.nodes:
-        document.insert_node(node_id, attrs)
-    for source, target, key, attrs in built.edges:
-        document.insert_edge(source, target, key, attrs)
-    document.set_output(built.output)
+    registry = OPS.copy() if registry is None else registry
+    program = parse_program(text, registry)
+    built = build_fragment(program, GraphDocument(registry))
+    graph: dict[str, Any] = {"format": FORMAT, "version": VERSION, "output": built.output}
     name = _last_statement_text(text, program)
     if name:
-        document.set_graph_attr("name", name)
-    return document
+        graph["name"] = name
+    # Straight into a document: the builder's wires follow the text, so they hold no
+    # cycle and no port twice, and checking each one again would be quadratic.
+    return GraphDocument.from_spec(GraphSpec(graph, built.nodes, built.edges, registry=registry), registry)
 
 
 def _last_statement_text(text: str, program: Program) -> str | None:
