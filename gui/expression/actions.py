@@ -99,10 +99,19 @@ class ExpressionActions:
         new = [node_id for node_id, _ in built.nodes]
         window.scene.select_nodes(new)
         if new:
-            window.view.ensureVisible(_bounds(built.nodes), 40, 40)
+            self._show(_bounds(built.nodes))
         count = len(new)
         window.show_message(f"Built {count} node{'s' * (count != 1)}; the output is "
                             f"{document.name_of(built.output) if built.output else 'unchanged'}.")
+
+    def _show(self, bounds: QRectF) -> None:
+        """Scroll to the new cards; zoom out to the whole graph if they do not fit."""
+        view = self.window.view
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        if bounds.width() > visible.width() or bounds.height() > visible.height():
+            view.fit_graph()
+        else:
+            view.ensureVisible(bounds, 40, 40)
 
     # ---------------------------------------------------------- clipboard
     def copy(self) -> None:

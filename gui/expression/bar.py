@@ -10,9 +10,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from engine.expression.program import Place
+from gui.theme import FAILED
 
 PLACEHOLDER = "Type statements and press Enter, e.g.  o = tanh(x1*w1 + x2*w2 + b)     (Ctrl+K)"
-ERROR_STYLE = "QLineEdit { border: 1px solid #c62828; }"
 
 
 class HistoryLine(QLineEdit):
@@ -65,7 +65,7 @@ class ExpressionBar(QWidget):
                               "A name a card already shows wires to that card. Up/Down: earlier lines.")
         self.error = QLabel(self)
         self.error.setObjectName("expression_error")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {FAILED.name()};")  # a failure, not a gradient's red
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.error.hide()
@@ -91,7 +91,6 @@ class ExpressionBar(QWidget):
         self.error.setText(message)
         self.error.setToolTip(message)
         self.error.show()
-        self.field.setStyleSheet(ERROR_STYLE)
         if place is not None:
             start = offset_of(self.field.text(), place.line, place.column)
             end = offset_of(self.field.text(), place.end_line, place.end_column)
@@ -100,7 +99,6 @@ class ExpressionBar(QWidget):
     def clear_error(self) -> None:
         self.error.hide()
         self.error.clear()
-        self.field.setStyleSheet("")
 
 
 def offset_of(text: str, line: int, column: int) -> int:

@@ -11,6 +11,7 @@ from engine.errors import StudioError
 from engine.expression.builder import build_document
 from engine.expression.program import ExpressionError
 from gui.expression.bar import offset_of
+from gui.theme import FAILED
 
 EXAMPLE = "# the founding example\na = 2.2\nb = -1.8\nc = 0.1\nd = a * (b + c)\n"
 
@@ -29,7 +30,7 @@ class NewFromExpressionDialog(QDialog):
         self.editor.selectAll()
         self.error = QLabel(self)
         self.error.setObjectName("expression_error")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {FAILED.name()};")
         self.error.setWordWrap(True)
         self.error.hide()
         hint = QLabel("One statement per line, NAME = EXPR; the last one is the output. "
