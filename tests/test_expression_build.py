@@ -11,7 +11,9 @@ from engine.document import GraphDocument
 from engine.examples import EXAMPLES_DIR
 from engine.expression import ExpressionError, parse_program
 from engine.expression.builder import build_document, build_fragment
+from engine.expression.placing import place_beside
 from engine.fileformat import read_file
+from engine.layout import CARD_WIDTH, card_height
 
 FOUNDING = "a = 2.2\nb = -1.8\nc = 0.1\nd = a * (b + c)"
 NEURON = "x1 = 2; x2 = 0; w1 = -3; w2 = 1; b = 6.8813735870195432; o = tanh(x1*w1 + x2*w2 + b)"
@@ -110,3 +112,30 @@ def test_text_without_an_assignment_builds_nothing() -> None:
     for text in ("", "# just a comment\n"):
         with pytest.raises(ExpressionError, match="nothing to build"):
             build_document(text)
+
+
+def _boxes(document: GraphDocument, nodes) -> list[tuple[float, float, float, float]]:
+    boxes = []
+    for _node_id, attrs in nodes:
+        half = card_height(document.registry[attrs["op"]].arity) / 2
+        boxes.append((attrs["x"] - CARD_WIDTH / 2, attrs["y"] - half, attrs["x"] + CARD_WIDTH / 2, attrs["y"] + half))
+    return boxes
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(("text", "centre"), [("L = o * o", (0.0, 0.0)), ("y = p * q + 1", (0.0, 0.0)),
+                                              ("y = p * q + 1", (5000.0, 0.0))])
+def test_a_fragment_is_placed_clear_of_the_cards_there(text: str, centre: tuple[float, float]) -> None:
+    neuron = shipped("tanh_neuron.json")
+    placed = place_beside(build_fragment(parse_program(text), neuron), neuron, centre)
+    existing = _boxes(neuron, [(n, neuron.attrs(n)) for n in neuron.node_ids()])
+    assert not any(_overlap(new, old) for new in _boxes(neuron, placed.nodes) for old in existing)
+    if text.startswith("L"):  # beside what it reads: one column right of o, level with it
+        (_, attrs), = placed.nodes
+        assert (attrs["x"], attrs["y"]) == (neuron.position("o")[0] + 300.0, neuron.position("o")[1])
+    elif centre[0] > 1000:  # far from the cards: at the centre asked for
+        xs = [attrs["x"] for _, attrs in placed.nodes]
+        assert (min(xs) + max(xs)) / 2 == centre[0]

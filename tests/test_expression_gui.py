@@ -62,6 +62,16 @@ def test_typing_the_neuron_builds_it_as_one_undo_step(qtbot, window) -> None:
     assert document.to_data() == before
 
 
+def test_the_typed_neuron_plays(qtbot, window) -> None:
+    trigger(window, "new")
+    type_into_bar(qtbot, window, NEURON)
+    controller = window.animation.controller
+    window.presenter.refresh()  # the evaluation after an edit waits for the event loop
+    trigger(window, "to_end")
+    assert controller.position == len(controller.trace) > 0
+    assert controller.trace.position_text(controller.position).startswith("backward")
+
+
 def test_a_line_that_uses_a_name_on_the_canvas_extends_the_graph(qtbot, window) -> None:
     type_into_bar(qtbot, window, "L = d * d")
     document = window.document

@@ -19,6 +19,7 @@ from engine.expression import (
     parse_program,
     walk,
 )
+from engine.expression.builder import build_document
 
 FOUNDING = "# the founding example\na = 2.2\nb = -1.8\nc = 0.1\nd = a * (b + c)\n"
 NEURON = "x1 = 2; x2 = 0; w1 = -3; w2 = 1; b = 6.8813735870195432\no = tanh(x1*w1 + x2*w2 + b)"
@@ -132,8 +133,10 @@ def _mutate(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 
 def _must_be_refusal_or_program(text: str) -> None:
+    """Read, or refused in one sentence; what is read also builds, or is refused so."""
     try:
         parse_program(text)
+        build_document(text)
     except ExpressionError as error:
         assert str(error).startswith("line ") and "\n" not in str(error)
 
