@@ -93,6 +93,8 @@ def test_formula_reads_one_expression_over_its_ports() -> None:
     ("def f(x): return y", (1, 18), "y is not a parameter"),
     ("y = f(a)\ndef f(x): return x", (1, 5), "no operation named f"),
     ("x = 1 +", (1, 8), "invalid syntax"),
+    ("x = 1 2", (1, 7), "invalid syntax"),  # without Python's hint to add a comma (a tuple)
+    ("print x", (1, 1), "invalid syntax"),
     ("é = 1; x = é.b", (1, 12), "attribute access"),  # columns count characters, not bytes
 ])
 def test_refusals_name_line_and_column(text: str, where: tuple[int, int], says: str) -> None:
@@ -102,7 +104,7 @@ def test_refusals_name_line_and_column(text: str, where: tuple[int, int], says: 
     assert (error.line, error.column) == where
     assert str(error).startswith(f"line {where[0]}, column {where[1]}: ")
     assert says in str(error)
-    assert "\n" not in str(error)
+    assert "\n" not in str(error) and "Perhaps" not in str(error) and "print(" not in str(error)
     assert isinstance(error, StudioError)
 
 

@@ -315,6 +315,18 @@ def _constant_problem(value: object) -> str:
     return f"{value!r} is not a number"
 
 
+_PYTHON_HINTS = re.compile(r"[.?]? *(Maybe|Perhaps|Did you mean)\b.*$", re.DOTALL)
+
+
+def _python_reason(message: str) -> str:
+    """Python's own sentence without its hints, which suggest Python we refuse anyway
+    (`==`, a comma, print(...))."""
+    message = _PYTHON_HINTS.sub("", message.replace("\n", " ")).strip()
+    if not message or message.startswith("Missing parentheses in call"):
+        return "invalid syntax"
+    return message
+
+
 def _python_tree(text: str, mode: str) -> ast.AST:
     """Python's parse tree of the text, or the refusal: Python's own message and place
     for bad syntax, and one sentence for text nested beyond what its parser can hold."""
@@ -326,7 +338,7 @@ def _python_tree(text: str, mode: str) -> ast.AST:
         lines = LINE_BREAK.split(text)
         line = min(max(error.lineno or 1, 1), len(lines))
         column = min(max(error.offset or 1, 1), len(lines[line - 1]) + 1)
-        reason = (error.msg or "invalid syntax").replace("\n", " ")
+        reason = _python_reason(error.msg or "")
         raise ExpressionError(Place(line, column, line, column + 1), reason) from None
     except (RecursionError, MemoryError):
         raise ExpressionError(Place(1, 1, 1, 2), "the text is nested too deeply to read; "
