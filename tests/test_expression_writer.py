@@ -61,13 +61,14 @@ def test_labels_are_made_safe(label: str, safe: str) -> None:
     assert safe_name(label) == safe
 
 
-def test_safe_names_stay_unique() -> None:
+def test_safe_names_stay_unique_and_a_shown_python_name_stays_its_cards() -> None:
     document = build_document("a = 1; b = 2; y = a * b")
     document.set_label("a", "x y")
     document.set_label("b", "x_y")
     text = write_expression(document)
-    assert "x_y = 1" in text and "x_y_2 = 2" in text
+    assert "x_y_2 = 1" in text and "x_y = 2" in text  # x_y is what b's card shows
     assert_same_results(document)
+    assert write_expression(document, ["y"]) == "y = x_y_2 * x_y\n"
 
 
 def test_numbers_read_back_exactly() -> None:

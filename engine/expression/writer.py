@@ -67,6 +67,10 @@ class ExpressionWriter:
         self.output = output if output in self.chosen else None
         self.names: dict[str, str] = {}
         self.taken: set[str] = set()
+        self.owners = {name: node_id for node_id in document.node_ids()
+                       for name in [document.name_of(node_id)] if safe_name(name) == name}
+        """Names a card shows that are Python names already: kept for that card, so the
+        text typed back into this document finds it (`x y` may not take the `x_y` of another)."""
         self.inline: dict[str, tuple[str, int]] = {}
         """A node written inside its user's expression → (its text, how tightly it binds)."""
         self.depth: dict[str, int] = {}
@@ -75,7 +79,7 @@ class ExpressionWriter:
         if node_id not in self.names:
             base = safe_name(self.document.name_of(node_id))
             name, number = base, 2
-            while name in self.taken:
+            while name in self.taken or self.owners.get(name, node_id) != node_id:
                 name, number = f"{base}_{number}", number + 1
             self.names[node_id] = name
             self.taken.add(name)
