@@ -127,12 +127,14 @@ def _overlap(a, b) -> bool:
 
 
 @pytest.mark.parametrize(("text", "centre"), [("L = o * o", (0.0, 0.0)), ("y = p * q + 1", (0.0, 0.0)),
-                                              ("y = p * q + 1", (5000.0, 0.0))])
+                                              ("y = p * q + 1", (5000.0, 0.0)), ("y = [1, 2] * 3 + w1", (0.0, 0.0))])
 def test_a_fragment_is_placed_clear_of_the_cards_there(text: str, centre: tuple[float, float]) -> None:
     neuron = shipped("tanh_neuron.json")
     placed = place_beside(build_fragment(parse_program(text), neuron), neuron, centre)
     existing = _boxes(neuron, [(n, neuron.attrs(n)) for n in neuron.node_ids()])
     assert not any(_overlap(new, old) for new in _boxes(neuron, placed.nodes) for old in existing)
+    if "w1" in text:  # what reads w1 sits right of the whole graph, so its wire runs left to right
+        assert min(attrs["x"] for _, attrs in placed.nodes) > max(neuron.position(n)[0] for n in neuron.node_ids())
     if text.startswith("L"):  # beside what it reads: one column right of o, level with it
         (_, attrs), = placed.nodes
         assert (attrs["x"], attrs["y"]) == (neuron.position("o")[0] + 300.0, neuron.position("o")[1])

@@ -1,6 +1,6 @@
 """Where a built fragment goes in a document that already has cards: beside the cards it
-reads (one column to their right, level with them), else around a chosen centre (the
-view's), and in either case moved down clear of any card it would cover."""
+reads (one column right of the graph, level with them), else around a chosen centre
+(the view's), and in either case moved down clear of any card it would cover."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ def place_beside(built: Built, document: GraphDocument, centre: tuple[float, flo
     read = {source for source, _, _, _ in built.edges if source not in new}
     if read:
         readers = {target for source, target, _, _ in built.edges if source in read}
-        right = max(document.position(node_id)[0] for node_id in read)
+        # Right of every card (not only of those it reads): its wires then run left to
+        # right, and no card of the graph sits between its columns.
+        right = max(document.position(node_id)[0] for node_id in document.node_ids())
         level = sum(document.position(node_id)[1] for node_id in read) / len(read)
         reader_ys = [attrs["y"] for node_id, attrs in built.nodes if node_id in readers]
         dx = right + COLUMN_SPACING - min(attrs["x"] for node_id, attrs in built.nodes if node_id in readers)
