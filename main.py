@@ -9,6 +9,7 @@ USAGE = """\
 usage: {prog} [GRAPH.json]
        {prog} eval GRAPH.json [--tangent NODE]
        {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]
+       {prog} build (FILE | - | -e TEXT) [-o OUT.json]
 
 With no command, open the editor on GRAPH.json (or on the example d = a*(b+c)).
 eval prints every value and gradient as JSON; export draws one stage of the
@@ -88,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_eval(argv[1:])
     if argv and argv[0] == "export":
         return run_export(argv[1:])
+    if argv and argv[0] == "build":
+        from gui.expression.subcommand import build_main
+
+        return build_main(argv[1:])
     # Before Qt starts: without a display Qt aborts the process, so a mistyped
     # command would never get to say what was wrong.
     problem = first_word_problem(argv)

@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-COMMANDS = ("eval", "export")
+COMMANDS = ("eval", "export", "build")
 USAGES = {
     "eval": "eval GRAPH.json [--tangent NODE]",
     "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] "
               "[--scale S]",
+    "build": "build (FILE | - | -e TEXT) [-o OUT.json]",
 }
 
 

@@ -21,6 +21,7 @@ from gui.editing.actions import EditActions
 from gui.editing.context_menu import ContextMenus
 from gui.editing.editor import GraphEditor
 from gui.export.actions import ExportActions
+from gui.expression.actions import ExpressionActions
 from gui.files.dialogs import FileQuestions
 from gui.files.menu import FileMenu
 from gui.files.session import FileSession
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.context_menus = ContextMenus(self, self.document, self.scene, self.view, self.edit_actions,
                                           self.inline_edit, self.quick_add, self.add_choice, self.open_quick_add)
         self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)
+        self.expressions = ExpressionActions(self)  # the expression bar and menu items: gui/expression/
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
         self._connect()

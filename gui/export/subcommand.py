@@ -89,6 +89,9 @@ def _export(argv: list[str]) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
     out = Path(args.out)
+    if out.suffix.lower() == ".txt":  # the graph as text: gui/expression/subcommand.py
+        from gui.expression.subcommand import export_text
+        return export_text(args, parser)
     if out.suffix.lower() not in (".png", ".svg"):
         raise ExportError(f"{out.name}: pictures are .png or .svg")
     if args.scale is not None and out.suffix.lower() == ".svg":
