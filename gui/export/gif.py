@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from engine.atomic import write_atomic
 from engine.document import GraphDocument
-from engine.trace import Step, Trace
+from engine.trace import BackwardStep, ForwardStep, Step, TangentStep, Trace
 from gui import theme
 from gui.animation.controller import TRAVEL_MS, rest_ms
 from gui.animation.tokens import TokenItem, tokens_for
@@ -78,7 +78,10 @@ def plan_frames(trace: Trace, start: int, stop: int, fps: int) -> list[Frame]:
 
 
 def _carries_tokens(step: Step) -> bool:
-    return bool(getattr(step, "in_edges", None)) or hasattr(step, "edge")
+    """What tokens_for sends along wires: an op's inputs forward, a contribution backward."""
+    if isinstance(step, (ForwardStep, TangentStep)):
+        return bool(step.in_edges)
+    return isinstance(step, BackwardStep)
 
 
 class AnimationFrames:
