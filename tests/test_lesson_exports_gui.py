@@ -43,7 +43,7 @@ def test_python_script_previews_copies_and_saves_the_script(window, qtbot, monke
     trigger(window, "export_python_script")
     dialog = window.exports.lesson.dialog
     assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "Python Script"
-    expected = numpy_script(window.presenter.evaluation, window.document.name, "an untitled graph")
+    expected = numpy_script(window.presenter.evaluation, window.document.name, "")
     assert dialog.preview.toPlainText() == expected
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == expected
@@ -61,7 +61,7 @@ def test_pytorch_check_shows_the_torch_script_and_a_cancelled_save_writes_nothin
     dialog = window.exports.lesson.dialog
     assert dialog is not None and dialog.windowTitle() == "PyTorch Check"
     text = dialog.preview.toPlainText()
-    assert text == torch_script(window.presenter.evaluation, window.document.name, "an untitled graph")
+    assert text == torch_script(window.presenter.evaluation, window.document.name, "")
     assert "import torch" in text
     save_to(monkeypatch, None)
     dialog.save_button.click()

@@ -35,13 +35,15 @@ PLAIN = '''def plain(value):
 
 def header(program: Program, source: str, what: str, needs: str, run: str) -> list[str]:
     """The opening comments; `run` says what running the script does, `{eval}` standing for
-    the `main.py eval` command of the same file."""
+    the `main.py eval` command of the same file (`source`, its name; empty when unsaved)."""
     source = comment_text(source)
+    written = f"from {source}" if source else "from a graph not saved yet"
+    command = f"`main.py eval {source}`" if source else "`main.py eval` on the graph's file"
     return [
         "#!/usr/bin/env python3",
         f"# {program.title or 'A computational graph'}: {what}",
-        f"# Written by Backprop Studio from {source}; it needs only {needs}.",
-        *(f"# {line}" for line in run.format(eval=f"`main.py eval {source}`").splitlines()),
+        f"# Written by Backprop Studio {written}; it needs only {needs}.",
+        *(f"# {line}" for line in run.format(eval=command).splitlines()),
         "",
     ]
 

@@ -77,9 +77,9 @@ class ExportActions:
         return last_directory(EXPORT_DIRECTORY_KEY)
 
     def source_name(self) -> str:
-        """The graph's file name, as exported scripts mention it."""
+        """The graph's file name, as exported scripts mention it ("" before it is saved)."""
         path = self.document_path()
-        return path.name if path is not None else "an untitled graph"
+        return path.name if path is not None else ""
 
     def stage_text(self) -> str:
         presenter = self.presenter

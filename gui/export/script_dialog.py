@@ -34,7 +34,7 @@ class ScriptDialog(QDialog):
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         metrics = self.preview.fontMetrics()
-        self.preview.setMinimumSize(metrics.horizontalAdvance("x" * 92), metrics.lineSpacing() * PREVIEW_LINES)
+        self.preview.setMinimumSize(metrics.horizontalAdvance("x" * 104), metrics.lineSpacing() * PREVIEW_LINES)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
