@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.codegen import PROVIDERS, CodegenError, OpCode, code_for, numpy_script
+from engine.codegen import PROVIDERS, CodegenError, OpCode, code_for, numpy_script, torch_script
 from engine.codegen.names import identifier
 from engine.document import GraphDocument
 from engine.examples import EXAMPLES_DIR, SEED_EXAMPLE
@@ -116,7 +116,37 @@ def every_op_graphs() -> dict[str, GraphDocument]:
     document.add_edge("aa", "out", 0)
     document.add_edge("a", "out", 1)
     graphs["a*a + a"] = document
+    for seed in range(3):
+        graphs[f"random {seed}"] = random_graph(np.random.default_rng(seed))
     return graphs
+
+
+RANDOM_OPS = ("add", "sub", "mul", "div", "max", "min", "tanh", "sigmoid", "relu", "neg", "square", "sin", "abs")
+
+
+def random_graph(rng: np.random.Generator, count: int = 24) -> GraphDocument:
+    """Inputs and a constant (some scalars, some 1×3 and 2×1 arrays that broadcast), then
+    ops on random earlier nodes (fan-out, one node into both ports), summed into one output."""
+    document = GraphDocument()
+    shapes = [(), (1, 3), (2, 1), ()]
+    for i, shape in enumerate(shapes):
+        document.add_node("constant" if i == 3 else "input", node_id=f"v{i}",
+                          value=rng.uniform(-2, 2, shape) if shape else float(rng.uniform(-2, 2)))
+    for i in range(len(shapes), count):
+        op = OPS[RANDOM_OPS[rng.integers(len(RANDOM_OPS))]]
+        document.add_node(op.name, node_id=f"v{i}")
+        for port in range(op.arity):
+            document.add_edge(f"v{rng.integers(i)}", f"v{i}", port)
+    document.add_node("sum", node_id="total")
+    previous = f"v{count - 1}"
+    for i in range(count - 2, count // 2, -1):
+        document.add_node("add", node_id=f"s{i}")
+        document.add_edge(previous, f"s{i}", 0)
+        document.add_edge(f"v{i}", f"s{i}", 1)
+        previous = f"s{i}"
+    document.add_edge(previous, "total", 0)
+    document.set_output("total")
+    return document
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +173,7 @@ def test_the_numpy_script_prints_what_eval_prints_on_every_example_and_every_op(
     for (status, printed), (name, report) in zip(run_scripts(scripts), expected, strict=True):
         assert status == 0, name
         assert_same_report(printed, report, 1e-12, name)
-    assert len(expected) == len(EXAMPLES) + sum(1 for op in OPS if not op.is_leaf) + 1
+    assert len(expected) == len(EXAMPLES) + sum(1 for op in OPS if not op.is_leaf) + 1 + 3
 
 
 def test_the_numpy_script_reads_like_the_write_up():
@@ -242,10 +272,15 @@ def test_the_torch_script_agrees_with_us_and_exits_1_on_a_difference(tmp_path, e
     # d = a*(b+c): a's gradient is -1.7
     assert '\\"grad\\": -1.7' in text or '"grad": -1.7' in text
     tampered.write_text(text.replace('"grad": -1.7', '"grad": -1.70001', 1), encoding="utf-8")
+    for name, document in every_op_graphs().items():  # every op against PyTorch's autograd
+        evaluation = document.evaluation()
+        out = tmp_path / f"op_{len(made)}_torch.py"
+        out.write_text(torch_script(evaluation, name, "test.json"), encoding="utf-8")
+        made.append((Path(name), out, json.loads(json.dumps(evaluation.to_json()))))
     errors: list[str] = []
     results = run_scripts([out for _, out, _ in made] + [tampered], errors)  # one start of torch for all
     for (status, printed), (path, _, report) in zip(results, made):
-        assert status == 0, path.name
+        assert status == 0, f"{path.name}: {errors}"
         assert_same_report(printed, report, 1e-9, path.name)
     assert results[-1][0] == 1
     said = errors[0].splitlines()
