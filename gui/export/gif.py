@@ -30,6 +30,8 @@ from gui.canvas.scene import GraphScene
 from gui.export.render import caption_height, picture_bounds, presentation, render_region, step_caption
 
 DEFAULT_FPS = 12
+MAX_SIDE = 8000
+"""Pixels per side of a GIF frame; beyond this every frame costs seconds (no slide needs it)."""
 START_HOLD_MS = 1500
 """The first frame (the inputs, or where the range starts) stays this long."""
 PHASE_HOLD_MS = 1500

@@ -12,8 +12,6 @@ from pathlib import Path
 from gui.command_line import CommandParser, UsageError
 
 MAX_FPS = 50
-MAX_SIDE = 8000
-"""Pixels per side of a GIF frame; beyond this every frame costs seconds (no slide needs it)."""
 
 
 def _fps(text: str) -> int:
@@ -58,7 +56,7 @@ def _write(graph: str, out: Path, scale: float, fps: int | None) -> None:
     from PySide6.QtWidgets import QApplication
 
     _app = QApplication.instance() or QApplication([sys.argv[0]])  # alive until the file is written
-    from gui.export.gif import DEFAULT_FPS, AnimationFrames, write_gif
+    from gui.export.gif import DEFAULT_FPS, MAX_SIDE, AnimationFrames, write_gif
 
     frames = AnimationFrames(document, scale=scale, fps=fps or DEFAULT_FPS)
     try:

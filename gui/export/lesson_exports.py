@@ -142,9 +142,15 @@ class LessonExports:
 
     def write_animation(self, path: Path, start: int, stop: int, scale: float) -> bool:
         """Draw the frames with a progress dialog; True when the file was written."""
-        from gui.export.gif import AnimationFrames, ExportCancelled, write_gif
+        from gui.export.gif import MAX_SIDE, AnimationFrames, ExportCancelled, write_gif
 
         frames = AnimationFrames(self.document, start, stop, scale, seed=self.presenter.seed)
+        width, height = frames.size
+        if max(width, height) > MAX_SIDE:
+            frames.close()
+            warn(self.parent, f"The animation would be {width} × {height} pixels, too large to draw.",
+                 "Choose the 1× scale, or export a smaller graph.")
+            return False
         progress = QProgressDialog("Drawing the animation…", "Cancel", 0, len(frames.frames) + 1, self.parent)
         progress.setObjectName("animation_progress")
         progress.setWindowTitle("Export Animation")
