@@ -9,11 +9,15 @@ USAGE = """\
 usage: {prog} [GRAPH.json]
        {prog} eval GRAPH.json [--tangent NODE]
        {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]
+       {prog} export GRAPH.json OUT.py [--torch]
+       {prog} export GRAPH.json OUT.gif [--scale S] [--fps N]
+       {prog} export GRAPH.json OUT.txt
        {prog} build (FILE | - | -e TEXT) [-o OUT.json]
 
 With no command, open the editor on GRAPH.json (or on the example d = a*(b+c)).
 eval prints every value and gradient as JSON; export draws one stage of the
-animation as a picture without opening a window. `{prog} COMMAND --help` says more."""
+animation as a picture, the graph as a Python script or as text, or the whole
+animation as a GIF, without opening a window; build makes a graph file from text. `{prog} COMMAND --help` says more."""
 
 
 def _fail(message: str) -> int:

@@ -13,7 +13,7 @@ COMMANDS = ("eval", "export", "build")
 USAGES = {
     "eval": "eval GRAPH.json [--tangent NODE]",
     "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] "
-              "[--scale S]",
+              "[--scale S] | OUT.py [--torch] | OUT.gif [--scale S] [--fps N] | OUT.txt",
     "build": "build (FILE | - | -e TEXT) [-o OUT.json]",
 }
 

@@ -70,10 +70,21 @@ HELP = """\
   --stage STEP       the state after that many steps of the trace, that step highlighted
                      (of the tangent trace when --seed is given)
   --seed NODE        the input node forward mode seeds (tangent 1); needed by --stage tangent
-  --scale S          pixels per canvas unit, more than 0 and at most 16 (PNG only; default 1)"""
+  --scale S          pixels per canvas unit, more than 0 and at most 16 (PNG only; default 1)
+export GRAPH.json OUT.py [--torch]
+                     a standalone numpy script: forward, backward, the JSON eval prints;
+                     --torch: a PyTorch script that checks our numbers (exit 1 if they differ)
+export GRAPH.json OUT.gif [--scale S] [--fps N]
+                     the whole animation, input, forward, backward, as an animated GIF
+                     (--scale as for PNG, default 1; --fps frames a second, default 12)"""
 
 
 def export_main(argv: list[str]) -> int:
+    from gui.export.formats import export_by_suffix
+
+    status = export_by_suffix(argv)  # OUT.py (a script) or OUT.gif (the animation)
+    if status is not None:
+        return status
     if any(arg in ("-h", "--help") for arg in argv):
         print(f"usage: {usage('export')}\n{HELP}")
         return 0
