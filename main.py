@@ -9,10 +9,12 @@ USAGE = """\
 usage: {prog} [GRAPH.json]
        {prog} eval GRAPH.json [--tangent NODE]
        {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]
+       {prog} train GRAPH.json --steps N --lr LR [--optimizer sgd|momentum|adam] [-o OUT.json]
 
 With no command, open the editor on GRAPH.json (or on the example d = a*(b+c)).
 eval prints every value and gradient as JSON; export draws one stage of the
-animation as a picture without opening a window. `{prog} COMMAND --help` says more."""
+animation as a picture without opening a window; train runs gradient descent on
+the trainable inputs. `{prog} COMMAND --help` says more."""
 
 
 def _fail(message: str) -> int:
@@ -71,6 +73,12 @@ def run_export(argv: list[str]) -> int:
     return export_main(argv)
 
 
+def run_train(argv: list[str]) -> int:
+    from gui.training.subcommand import train_main
+
+    return train_main(argv)
+
+
 def run_gui(argv: list[str]) -> int:
     from gui.app import run_app
 
@@ -88,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_eval(argv[1:])
     if argv and argv[0] == "export":
         return run_export(argv[1:])
+    if argv and argv[0] == "train":
+        return run_train(argv[1:])
     # Before Qt starts: without a display Qt aborts the process, so a mistyped
     # command would never get to say what was wrong.
     problem = first_word_problem(argv)
