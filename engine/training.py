@@ -78,7 +78,6 @@ class CompiledGraph:
         self.grads: list[Any] = [None] * len(plan)
         seed = values[out]
         self._seed = np.ones(seed.shape) if type(seed) is np.ndarray else np.float64(1.0)
-        self._forward_to: dict[int, list[Callable[[list[Any]], None]]] = {}
 
     def _ancestors(self, target: int) -> list[bool]:
         """Which nodes `target`'s value depends on (itself included)."""
@@ -128,27 +127,6 @@ class CompiledGraph:
         for run in self.backward_steps:
             run(values, grads)
         return [grads[k] for k in self.param_indices]
-
-    def forward_to(self, target: str, replacements: Mapping[str, Value]) -> Value:
-        """The value of node `target` with some leaves' values replaced (the data by a grid,
-        for a decision boundary), the parameters as they are now. Only what `target`
-        depends on is computed; nothing here changes."""
-        index = self.plan.index
-        t = index[target]
-        steps = self._forward_to.get(t)
-        if steps is None:
-            wanted = self._ancestors(t)
-            ops, sources = self.plan.ops, self.plan.sources
-            steps = [forward_kernel(i, ops[i], sources[i], None) for i in self.plan.order
-                     if wanted[i] and not ops[i].is_leaf]
-            self._forward_to[t] = steps
-        values = list(self.values)
-        for node_id, value in replacements.items():
-            values[index[node_id]] = value
-        with np.errstate(all="ignore"):
-            for run in steps:
-                run(values)
-        return values[t]
 
     def parameter_values(self) -> dict[str, Value]:
         """Each parameter's value now, as the document holds values (a scalar as

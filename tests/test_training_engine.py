@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine.boundary import BoundarySource, boundary_image, find_boundary, predict
 from engine.datasets import DATASETS, read_csv, toy_dataset
 from engine.document import GraphDocument
 from engine.errors import BadValue, EditRefused, FileFormatError, StudioError
@@ -156,15 +157,21 @@ def test_fan_out_and_broadcasting_match_the_evaluator(binary, unary, shape):
     np.testing.assert_allclose(graph.gradients()[0], document.evaluation().grad("w"), rtol=1e-12, atol=1e-14)
 
 
-def test_forward_to_replaces_the_data_and_computes_only_what_the_node_needs():
+def test_the_boundary_reruns_the_graph_on_a_grid_up_to_the_prediction():
     plan, params = _moons_graph()
     graph = CompiledGraph(plan, params)
+    assert find_boundary(plan, graph.values, params) == BoundarySource("X", "y", "z3")
     grid = np.array([[0.0, 0.0], [1.0, -1.0], [2.0, 0.5]])
-    out = graph.forward_to("z3", {"X": grid})  # the prediction; y (12 rows) would not fit the loss
+    out = predict(plan, graph.values, "z3", {"X": grid})  # y (12 rows) would not fit the loss
     w = {k: graph.values[plan.index[k]] for k in ("W1", "b1", "W2", "b2", "W3", "b3")}
     expected = np.tanh(np.tanh(grid @ w["W1"] + w["b1"]) @ w["W2"] + w["b2"]) @ w["W3"] + w["b3"]
     np.testing.assert_allclose(out, expected, rtol=1e-13)
     assert graph.values[plan.index["X"]].shape == (12, 2)
+    image, (left, bottom, width, _height) = boundary_image(plan, graph.values, BoundarySource("X", "y", "z3"), 5)
+    assert image.shape == (5, 5)
+    corner = predict(plan, graph.values, "z3", {"X": np.array([[left + width, bottom]])})
+    assert image[0, -1] == pytest.approx(float(corner[0, 0]))  # row 0 is the lowest x₂, the last column the largest x₁
+    assert find_boundary(plan, graph.values, ["X", *params]) is None  # X trained: it is not the data
 
 
 def test_training_refuses_without_a_trainable_input_and_stops_on_nan():
