@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF
 from engine.document import GraphDocument
 from engine.examples import EXAMPLES_DIR
 from engine.fileformat import read_file
+from engine.values import format_number
 from gui.training import actions as training_actions
 from gui.training.session import MAX_SPEED
 from tests.file_helpers import trigger
@@ -65,6 +66,7 @@ def test_a_run_changes_the_parameters_and_is_one_undo_step(qtbot, moons):
     image = dock.boundary_plot.image.image
     assert image.shape == (64, 64) and np.all((image > 0) & (image < 1))  # a sigmoid's output over the grid
     assert "p computed over the plane of X" in dock.boundary_caption.text()
+    assert dock.status.text() == f"{len(losses)} steps · loss now {format_number(moons.training.session.loss_now, 4)}"
     dock.log.setChecked(True)
     assert dock.loss_plot.getPlotItem().ctrl.logYCheck.isChecked()
 

@@ -151,7 +151,9 @@ class TrainDock(QDockWidget):
         document = self.session.document
         parameters = [document.name_of(n) for n in document.node_ids() if document.is_trainable(n)]
         if losses:
-            self.status.setText(f"{len(losses)} steps · loss {format_number(losses[-1], 4)}")
+            now = self.session.loss_now
+            shown = format_number(losses[-1] if now is None else now, 4)
+            self.status.setText(f"{len(losses)} step{'s' * (len(losses) != 1)} · loss now {shown}")
         elif parameters:
             shown = ", ".join(parameters[:6]) + (", …" if len(parameters) > 6 else "")
             self.status.setText(f"Press Train to fit the parameters {shown}.")

@@ -46,6 +46,8 @@ class TrainingSession(QObject):
         self.trainer: Trainer | None = None
         self.losses: list[float] = []
         """The loss before each step since the last Reset (the curve)."""
+        self.loss_now: float | None = None
+        """The loss after the last step (what the canvas shows as the output's value)."""
         self.origin: dict[str, Value] | None = None
         """The parameters before the first step since the last Reset: where Reset goes back to."""
         self.run = 0
@@ -116,7 +118,7 @@ class TrainingSession(QObject):
         self.pause()
         origin = {node_id: value for node_id, value in (self.origin or {}).items()
                   if node_id in self.document and self.document.op_of(node_id).name == "input"}
-        self.trainer, self.origin, self.losses = None, None, []
+        self.trainer, self.origin, self.losses, self.loss_now = None, None, [], None
         if origin:
             self._write(SetValuesCommand(self.document, origin, "Reset training: parameters back to the start"))
         self.progressed.emit()
@@ -172,7 +174,7 @@ class TrainingSession(QObject):
                     taken = []
         if taken and values is not None:
             self.losses.extend(taken)
-            last = trainer.current_loss()
+            last = self.loss_now = trainer.current_loss()
             self._write(TrainRunCommand(self.document, self.run, values, len(taken), taken[0],
                                         last if math.isfinite(last) else taken[-1]))
             self.progressed.emit()
@@ -201,5 +203,5 @@ class TrainingSession(QObject):
 
     def _document_replaced(self) -> None:
         self.pause()
-        self.trainer, self.origin, self.losses = None, None, []
+        self.trainer, self.origin, self.losses, self.loss_now = None, None, [], None
         self.progressed.emit()
