@@ -23,8 +23,10 @@ from gui.training.commands import SetValuesCommand, TrainRunCommand
 
 FRAME_MS = 16
 """One slice per frame of a 60 Hz screen."""
-SLICE_BUDGET = 0.010
-"""Seconds of steps per slice at most: the rest of the frame is the canvas's."""
+SLICE_BUDGET = (0.008, 0.030)
+"""Seconds of steps per slice: as long as the rest of the last frame took (drawing the
+cards whose numbers changed), so training and drawing share the time, within these
+bounds: the window never waits more than 30 ms for training."""
 MAX_SPEED = 0
 """steps_per_second meaning: as many as the slice's budget allows."""
 
@@ -54,6 +56,8 @@ class TrainingSession(QObject):
         self._writing = False
         self._owed = 0.0
         self._last_tick = 0.0
+        self._budget = SLICE_BUDGET[0]
+        self._slice_end = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -92,6 +96,7 @@ class TrainingSession(QObject):
             return
         self.run += 1
         self._owed = 1.0  # the first step at once
+        self._slice_end = 0.0
         self._last_tick = time.perf_counter()
         self._timer.start()
         self.runningChanged.emit(True)
@@ -147,15 +152,18 @@ class TrainingSession(QObject):
             due = int(self._owed)
             self._owed -= due
         self._last_tick = now
+        if self._slice_end:
+            self._budget = min(max(now - self._slice_end, SLICE_BUDGET[0]), SLICE_BUDGET[1])
         if due == 0:
             return
         self._advance(due)
+        self._slice_end = time.perf_counter()
 
     def _advance(self, due: int | None) -> None:
         """Up to `due` steps (None: as many as fit), never longer than the slice's budget."""
         trainer = self.trainer
         assert trainer is not None
-        deadline = time.perf_counter() + SLICE_BUDGET
+        deadline = time.perf_counter() + self._budget
         taken: list[float] = []
         failure = None
         try:
