@@ -15,8 +15,8 @@ from engine.kernels import forward_kernel
 from engine.plan import Plan
 from engine.values import Value
 
-GRID = 64
-"""Points per side of the grid (64² rows through the network: well under a millisecond)."""
+GRID = 96
+"""Points per side of the grid (96² rows through a small MLP: about a millisecond)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
+from engine.boundary import GRID
 from engine.document import GraphDocument
 from engine.examples import EXAMPLES_DIR
 from engine.fileformat import read_file
@@ -64,7 +65,7 @@ def test_a_run_changes_the_parameters_and_is_one_undo_step(qtbot, moons):
     assert list(ys) == moons.training.session.losses
     qtbot.waitUntil(lambda: dock.boundary_plot.isVisible(), timeout=2000)
     image = dock.boundary_plot.image.image
-    assert image.shape == (64, 64) and np.all((image > 0) & (image < 1))  # a sigmoid's output over the grid
+    assert image.shape == (GRID, GRID) and np.all((image > 0) & (image < 1))  # a sigmoid's output over the grid
     assert "p computed over the plane of X" in dock.boundary_caption.text()
     assert dock.status.text() == f"{len(losses)} steps · loss now {format_number(moons.training.session.loss_now, 4)}"
     dock.log.setChecked(True)
