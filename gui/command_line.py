@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-COMMANDS = ("eval", "export", "build")
+COMMANDS = ("eval", "export", "build", "train")
 USAGES = {
     "eval": "eval GRAPH.json [--tangent NODE]",
+    "train": "train GRAPH.json --steps N --lr LR [--optimizer sgd|momentum|adam] [-o OUT.json]",
     "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] "
               "[--scale S] | OUT.py [--torch] | OUT.gif [--scale S] [--fps N] | OUT.txt",
     "build": "build (FILE | - | -e TEXT) [-o OUT.json]",

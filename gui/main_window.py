@@ -29,6 +29,7 @@ from gui.observing import subscriptions_of
 from gui.panels.inspector import Inspector
 from gui.panels.palette import OpPalette
 from gui.panels.quick_add import Choice, QuickAddPopup
+from gui.training.actions import TrainingActions
 from gui.window.docks import (
     NarrowWindowDocks,
     add_dock_toggles,
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.expressions = ExpressionActions(self)  # the expression bar and menu items: gui/expression/
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
+        self.training = TrainingActions(self, self.document, self.editor, self.scene, self.presenter, self.menu,
+                                        self.context_menus, self.inspector_dock, self.show_message)
         self._connect()
         self._update_output_status()
         self.statusBar().showMessage(HINT, MESSAGE_MS * 2)
@@ -195,6 +198,7 @@ class MainWindow(QMainWindow):
         releases its subscriptions (each also does when Qt deletes it)."""
         self._subscriptions.release()
         self.presenter.detach()
+        self.training.detach()
         self.scene.detach()
         self.inspector.detach()
         self.inline_edit.detach()

@@ -85,6 +85,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
         self.op = op
         self.name = name
         self.look = NO_NODE_LOOK
+        self.trainable = False
         self.edges: set[EdgeItem] = set()
         self.height = card_height(op.arity)
         self.card = QRectF(-WIDTH / 2, -self.height / 2, WIDTH, self.height)
@@ -136,6 +137,12 @@ class NodeItem(HoverReporting, QGraphicsItem):
             self.update()
             if (overview := self._card_overview()) is not None:
                 overview.card_look_changed(self)
+
+    def set_trainable(self, trainable: bool) -> None:
+        """A parameter: its header says `trainable` where an input's says `input`."""
+        if trainable != self.trainable:
+            self.trainable = trainable
+            self.update()
 
     def set_look(self, look: NodeLook) -> None:
         if look == self.look:
@@ -242,13 +249,14 @@ class NodeItem(HoverReporting, QGraphicsItem):
         painter.setPen(theme.CARD_TEXT)
         if self.op.is_leaf:
             painter.setFont(_NAME_FONT)
-            name_rect = top.adjusted(0, 0, -44, 0)
+            name_rect = top.adjusted(0, 0, -60 if self.trainable else -44, 0)
             painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              QFontMetricsF(_NAME_FONT).elidedText(self.name, Qt.TextElideMode.ElideRight,
                                                                    name_rect.width()))
-            painter.setPen(theme.CARD_MUTED)
+            painter.setPen(theme.VALUE if self.trainable else theme.CARD_MUTED)
             painter.setFont(_SMALL_FONT)
-            painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.op.name)
+            painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             "trainable" if self.trainable else self.op.name)
         else:
             painter.setFont(_SYMBOL_FONT)
             symbol_width = QFontMetricsF(_SYMBOL_FONT).horizontalAdvance(self.op.symbol) + 8

@@ -185,6 +185,7 @@ class GraphScene(QGraphicsScene):
         self.cancel_wire()
         document = self.document
         item = NodeItem(node_id, document.op_of(node_id), document.name_of(node_id))
+        item.set_trainable(document.is_trainable(node_id))
         item.setPos(*document.position(node_id))
         self.addItem(item)
         self.node_items[node_id] = item
@@ -205,6 +206,7 @@ class GraphScene(QGraphicsScene):
 
     def _on_node_changed(self, node_id: str) -> None:
         self.node_items[node_id].set_name(self.document.name_of(node_id))
+        self.node_items[node_id].set_trainable(self.document.is_trainable(node_id))
 
     def _on_node_renamed(self, old_id: str, new_id: str) -> None:
         """Re-key the card and its wires in place: the same items stay (selected,
