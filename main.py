@@ -8,11 +8,18 @@ import sys
 USAGE = """\
 usage: {prog} [GRAPH.json]
        {prog} eval GRAPH.json [--tangent NODE] [--check]
-       {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|STEP] [--scale S]
+       {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] [--scale S]
+       {prog} export GRAPH.json OUT.py [--torch]
+       {prog} export GRAPH.json OUT.gif [--scale S] [--fps N]
+       {prog} export GRAPH.json OUT.txt
+       {prog} build (FILE | - | -e TEXT) [-o OUT.json]
+       {prog} train GRAPH.json --steps N --lr LR [--optimizer sgd|momentum|adam] [-o OUT.json]
 
 With no command, open the editor on GRAPH.json (or on the example d = a*(b+c)).
 eval prints every value and gradient as JSON; export draws one stage of the
-animation as a picture without opening a window. `{prog} COMMAND --help` says more."""
+animation as a picture, the graph as a Python script or as text, or the whole
+animation as a GIF, without opening a window; build makes a graph file from text;
+train runs gradient descent on the trainable inputs. `{prog} COMMAND --help` says more."""
 
 
 def _fail(message: str) -> int:
@@ -77,6 +84,12 @@ def run_export(argv: list[str]) -> int:
     return export_main(argv)
 
 
+def run_train(argv: list[str]) -> int:
+    from gui.training.subcommand import train_main
+
+    return train_main(argv)
+
+
 def run_gui(argv: list[str]) -> int:
     from gui.app import run_app
 
@@ -94,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_eval(argv[1:])
     if argv and argv[0] == "export":
         return run_export(argv[1:])
+    if argv and argv[0] == "build":
+        from gui.expression.subcommand import build_main
+
+        return build_main(argv[1:])
+    if argv and argv[0] == "train":
+        return run_train(argv[1:])
     # Before Qt starts: without a display Qt aborts the process, so a mistyped
     # command would never get to say what was wrong.
     problem = first_word_problem(argv)

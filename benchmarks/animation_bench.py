@@ -29,40 +29,50 @@ class FrameClock:
 
     def __init__(self) -> None:
         self.busy = 0.0
+        self.cpu = 0.0
         self.ticks: list[float] = []
         self.work: list[float] = []
+        self.cpu_work: list[float] = []
+        """Per frame, the main thread's CPU time: what the frame costs on a machine
+        where nothing else runs (wall time also counts waiting for a busy core)."""
         self.landing_frames: list[bool] = []
         """Per frame: did a step land in it (the presenter redrew the cards)?"""
         self._landed = False
         self._busy_at_tick = 0.0
         self._depth = 0
         self._entered = 0.0
+        self._entered_cpu = 0.0
+        self._cpu_at_tick = 0.0
 
     def enter(self) -> None:
         if self._depth == 0:
             self._entered = time.perf_counter()
+            self._entered_cpu = time.thread_time()
         self._depth += 1
 
     def leave(self) -> None:
         self._depth -= 1
         if self._depth == 0:
             self.busy += time.perf_counter() - self._entered
+            self.cpu += time.thread_time() - self._entered_cpu
 
     def tick(self) -> None:
-        now = time.perf_counter()
+        now, now_cpu = time.perf_counter(), time.thread_time()
         busy = self.busy + (now - self._entered if self._depth else 0.0)
+        cpu = self.cpu + (now_cpu - self._entered_cpu if self._depth else 0.0)
         if self.ticks:
             self.work.append((busy - self._busy_at_tick) * 1000)
+            self.cpu_work.append((cpu - self._cpu_at_tick) * 1000)
             self.landing_frames.append(self._landed)
         self._landed = False
         self.ticks.append(now)
-        self._busy_at_tick = busy
+        self._busy_at_tick, self._cpu_at_tick = busy, cpu
 
     def landed(self) -> None:
         self._landed = True
 
     def reset(self) -> None:
-        self.ticks, self.work, self.landing_frames = [], [], []
+        self.ticks, self.work, self.cpu_work, self.landing_frames = [], [], [], []
         self._landed = False
 
 
@@ -99,6 +109,9 @@ def report(name: str, clock: FrameClock) -> None:
           f"max {max(clock.work):.2f} ms ({over_budget} over {FRAME_MS:.1f} ms); "
           f"tick interval mean {statistics.fmean(intervals):.1f} ms, p95 {percentile(intervals, 0.95):.1f} ms, "
           f"max {max(intervals):.1f} ms; dropped frames at 60 fps: {dropped}")
+    cpu_over = sum(1 for w in clock.cpu_work if w > FRAME_MS)
+    print(f"    CPU time per frame (main thread): p95 {percentile(clock.cpu_work, 0.95):.2f} ms, "
+          f"max {max(clock.cpu_work):.2f} ms ({cpu_over} over {FRAME_MS:.1f} ms)")
     if landing and moving:
         print(f"    frames moving tokens: mean {statistics.fmean(moving):.2f} ms, max {max(moving):.2f} ms; "
               f"frames where a step lands ({len(landing)}): mean {statistics.fmean(landing):.2f} ms, "

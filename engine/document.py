@@ -278,6 +278,20 @@ class GraphDocument:
             self.graph.nodes[node_id]["value"] = parse_value(value)
         self._announce(self.node_changed, node_id, structure=False, values=True)
 
+    def is_trainable(self, node_id: str) -> bool:
+        """An input marked `"trainable": true`: a parameter training updates."""
+        return self.graph.nodes[node_id].get("trainable") is True
+
+    def set_trainable(self, node_id: str, trainable: bool) -> None:
+        """Mark an input as a parameter (or not); the key goes when it is false."""
+        if trainable and self.graph.nodes[node_id]["op"] != "input":
+            raise EditRefused(f"only an input can be trainable, and {self.name_of(node_id)} is not one")
+        if trainable:
+            self.graph.nodes[node_id]["trainable"] = True
+        else:
+            self.graph.nodes[node_id].pop("trainable", None)
+        self._announce(self.node_changed, node_id, structure=False)
+
     def set_label(self, node_id: str, label: str | None) -> None:
         attrs = self.graph.nodes[node_id]
         if label:

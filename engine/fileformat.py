@@ -133,6 +133,8 @@ def _parse_nodes(raw_nodes: list[Any], registry: OpRegistry, adopt: bool) -> tup
             attrs["y"] = _coordinate(y, "y", node_id)
         if "label" in attrs and not isinstance(attrs["label"], str):
             raise FileFormatError(f"node '{node_id}' has a label that is not text")
+        if "trainable" in attrs:
+            _check_trainable(attrs["trainable"], op, node_id)
         if op.forward is None and "value" in attrs:
             value = attrs["value"]
             if type(value) is float and isfinite(value):
@@ -145,6 +147,14 @@ def _parse_nodes(raw_nodes: list[Any], registry: OpRegistry, adopt: bool) -> tup
         ops.append(op)
         nodes.append((node_id, attrs))
     return nodes, index, ops
+
+
+def _check_trainable(trainable: Any, op: Op, node_id: str) -> None:
+    """`"trainable": true` marks an input as a parameter training updates."""
+    if type(trainable) is not bool:
+        raise FileFormatError(f"node '{node_id}' has \"trainable\": {json.dumps(trainable)}; it must be true or false")
+    if trainable and op.name != "input":
+        raise FileFormatError(f"node '{node_id}' is marked trainable, but only an input node can be ({op.name})")
 
 
 def _edge_end(raw: Any, position: int, end: str) -> str:

@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-COMMANDS = ("eval", "export")
+COMMANDS = ("eval", "export", "build", "train")
 USAGES = {
     "eval": "eval GRAPH.json [--tangent NODE] [--check]",
+    "train": "train GRAPH.json --steps N --lr LR [--optimizer sgd|momentum|adam] [-o OUT.json]",
     "export": "export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] "
-              "[--scale S] [--explain]",
+              "[--scale S] [--explain] | OUT.py [--torch] | OUT.gif [--scale S] [--fps N] | OUT.txt",
+    "build": "build (FILE | - | -e TEXT) [-o OUT.json]",
 }
 
 

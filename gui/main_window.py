@@ -21,6 +21,7 @@ from gui.editing.actions import EditActions
 from gui.editing.context_menu import ContextMenus
 from gui.editing.editor import GraphEditor
 from gui.export.actions import ExportActions
+from gui.expression.actions import ExpressionActions
 from gui.files.dialogs import FileQuestions
 from gui.files.menu import FileMenu
 from gui.files.session import FileSession
@@ -30,6 +31,7 @@ from gui.observing import subscriptions_of
 from gui.panels.inspector import Inspector
 from gui.panels.palette import OpPalette
 from gui.panels.quick_add import Choice, QuickAddPopup
+from gui.training.actions import TrainingActions
 from gui.window.docks import (
     NarrowWindowDocks,
     add_dock_toggles,
@@ -88,8 +90,11 @@ class MainWindow(QMainWindow):
                                           self.inline_edit, self.quick_add, self.add_choice, self.open_quick_add)
         self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)
         self.lens = LensActions(self, self.presenter, self.animation, self.editor, self.menu)
+        self.expressions = ExpressionActions(self)  # the expression bar and menu items: gui/expression/
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
+        self.training = TrainingActions(self, self.document, self.editor, self.scene, self.presenter, self.menu,
+                                        self.context_menus, self.inspector_dock, self.show_message)
         self._connect()
         self._update_output_status()
         self.statusBar().showMessage(HINT, MESSAGE_MS * 2)
@@ -198,6 +203,7 @@ class MainWindow(QMainWindow):
         releases its subscriptions (each also does when Qt deletes it)."""
         self._subscriptions.release()
         self.presenter.detach()
+        self.training.detach()
         self.scene.detach()
         self.inspector.detach()
         self.inline_edit.detach()

@@ -149,5 +149,7 @@ def test_the_wire_overview_keeps_its_bounds_with_the_scene_rect(qtbot, neuron):
     assert overview.boundingRect().contains(window.scene.node_items[node_id].sceneBoundingRect())
     drag(window, QPointF(0, 0), QPointF(10, 10))
     assert window.scene.wire_layer.boundingRect().contains(window.scene.sceneRect())
-    assert all(isinstance(item, (NodeItem, EdgeItem)) or item in (overview, window.scene.wire_layer)
+    assert window.scene.card_overview.boundingRect() == window.scene.sceneRect()
+    keepers = (overview, window.scene.wire_layer, window.scene.card_overview)
+    assert all(isinstance(item, (NodeItem, EdgeItem)) or item in keepers
                for item in window.scene.items() if item.parentItem() is None)

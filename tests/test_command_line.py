@@ -32,7 +32,7 @@ def test_a_word_that_is_neither_command_nor_file_is_one_line_and_status_2(tmp_pa
     result = run("frobnicate", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr == "main.py: 'frobnicate' is neither a command (eval, export) nor a file\n"
+    assert result.stderr == "main.py: 'frobnicate' is neither a command (eval, export, build, train) nor a file\n"
 
 
 def test_qt_is_never_imported_for_a_bad_word(tmp_path):
@@ -45,9 +45,9 @@ def test_qt_is_never_imported_for_a_bad_word(tmp_path):
 
 
 @pytest.mark.parametrize(("word", "expected"), [
-    ("missing.json", "main.py: 'missing.json' is neither a command (eval, export) nor a file"),
-    ("evaluate", "main.py: 'evaluate' is neither a command (eval, export) nor a file"),
-    ("folder", "main.py: 'folder' is a folder, not a graph file or a command (eval, export)"),
+    ("missing.json", "main.py: 'missing.json' is neither a command (eval, export, build, train) nor a file"),
+    ("evaluate", "main.py: 'evaluate' is neither a command (eval, export, build, train) nor a file"),
+    ("folder", "main.py: 'folder' is a folder, not a graph file or a command (eval, export, build, train)"),
 ])
 def test_other_words_that_cannot_open(tmp_path, word, expected):
     (tmp_path / "folder").mkdir()

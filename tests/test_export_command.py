@@ -144,7 +144,7 @@ def test_main_py_export_runs_headless(tmp_path):
                            "--stage", "forward"], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert pixels(out)[0] > 200
-    bad = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(SEED_EXAMPLE), str(tmp_path / "x.gif")],
+    bad = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(SEED_EXAMPLE), str(tmp_path / "x.bmp")],
                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert bad.returncode == 2
     assert len(bad.stderr.strip().splitlines()) == 1

@@ -201,3 +201,25 @@ def test_tooltips_in_forward_mode_give_the_tangent_in_full(qtbot):
     assert "gradient" not in scene.tooltip_for(o)
     wire = scene.edge_items[next(e for e in scene.edge_items if e[0] == "w1")]
     assert "tangent: 1" in scene.tooltip_for(wire)
+
+
+def test_switching_to_forward_mode_at_the_end_of_a_longer_reverse_pass_lands_on_the_last_step(qtbot):
+    """Seeded at an input few nodes depend on, the tangent trace is shorter than the
+    reverse one: the place at the reverse pass's end comes back inside it (it used to
+    show a step past the end: IndexError in the caption and the follower)."""
+    from benchmarks.make_graph import random_dag
+    from engine.document import GraphDocument
+    from engine.fileformat import parse_data
+
+    window = open_window(qtbot, GraphDocument.from_spec(parse_data(random_dag(30, seed=1))))
+    controller = window.animation.controller
+    controller.jump(len(controller.trace))
+    reverse_length = len(controller.trace)
+    seed = [n for n in window.document.node_ids() if window.document.op_of(n).name == "input"][-1]
+    controller.set_seed(seed)
+    tangent = controller.trace
+    assert len(tangent) < reverse_length
+    assert controller.position == len(tangent)
+    last = tangent.steps[-1]
+    assert window.animation.caption.isVisible()
+    assert last.caption() in window.animation.caption.text()

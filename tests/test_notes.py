@@ -117,3 +117,17 @@ def test_notes_are_in_exported_pictures(qapp, tmp_path) -> None:
     svg = noted.read_text(encoding="utf-8")
     assert "Fan-out" in svg and "sums its arrivals" in svg
     assert read_file(graph).graph["notes"][0]["x"] == NOTE["x"]
+
+
+def test_notes_are_in_every_frame_of_a_gif(qapp) -> None:
+    from PySide6.QtCore import QRectF
+
+    from gui.export.gif import AnimationFrames
+
+    data = json.loads((EXAMPLES_DIR / "fan_out.json").read_text(encoding="utf-8"))
+    data["graph"]["notes"] = [NOTE]
+    frames = AnimationFrames(GraphDocument.from_spec(parse_text(json.dumps(data))))
+    try:
+        assert frames.source.contains(QRectF(NOTE["x"], NOTE["y"], NOTE["width"], NOTE["height"]))
+    finally:
+        frames.close()

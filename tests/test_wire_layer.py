@@ -101,3 +101,30 @@ def test_a_hidden_wire_is_not_drawn_and_a_picture_draws_every_wire(qtbot, neuron
         assert render(window, point) < 40
     finally:
         window.scene.presenting = False
+
+
+def test_playing_lights_wires_over_the_layer_without_redrawing_it(qtbot, neuron, monkeypatch):
+    """A lit wire strokes itself in its phase's colour over the layer's stroke: landing a
+    step never makes the layer stroke wires again (that cost every wire across the lit
+    one's area, several times a step), and the lit colour is what shows."""
+    from gui.canvas.wire_layer import WireLayer
+
+    window = neuron
+    controller = window.animation.controller
+    controller.jump(1)
+    window.view.viewport().repaint()
+    strokes = []
+    original = WireLayer._stroke
+    monkeypatch.setattr(WireLayer, "_stroke", lambda self, *args: strokes.append(1) or original(self, *args))
+    seen_lit = 0
+    for applied in range(2, len(controller.trace) + 1):
+        controller.jump(applied)
+        window.view.viewport().repaint()
+        for item in window.scene.edge_items.values():
+            if item.look.highlight and not item.look.label:
+                point = item.path().pointAtPercent(0.5)
+                if window.view.viewport().rect().contains(window.view.mapFromScene(point)):
+                    assert shown(window, point, theme.PHASE_COLOURS[item.look.highlight]) < 40
+                    seen_lit += 1
+    assert seen_lit >= 3
+    assert strokes == []  # every repaint blitted the layer's picture

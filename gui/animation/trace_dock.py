@@ -118,6 +118,7 @@ class TraceDock(QDockWidget):
         self.list.setObjectName("trace_list")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # follow() counts rows
         self.list.setFont(theme.mono_font(9.5))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # The current step is shown by its own highlight, in the row's colours (a
@@ -168,7 +169,12 @@ class TraceDock(QDockWidget):
                 selection.clearCurrentIndex()
             else:
                 index = self.model.index(row)
-                self.list.scrollTo(index)
+                # scrollTo (and visualRect) cost a millisecond even when the row is in
+                # view, and follow runs twice a step: the scroll bar counts rows. A row
+                # out of view comes to the middle, so playing scrolls once per half page.
+                bar = self.list.verticalScrollBar()
+                if not bar.value() <= row < bar.value() + bar.pageStep():
+                    self.list.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
                 # The list's own current row (where its arrow keys start) costs a
                 # millisecond to move; while playing the highlight is enough.
                 if not self.controller.playing:

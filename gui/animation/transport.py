@@ -78,7 +78,7 @@ class TransportBar(QToolBar):
         # While animating the trace is there (position_text has read it): its phase, not the words.
         phase = controller.trace.phase_at(position) if position is not None else None
         colour = theme.PHASE_COLOURS[phase] if phase is not None else theme.CARD_MUTED
-        self.position.setStyleSheet(f"color: {colour.name()}")
+        _set_style(self.position, f"color: {colour.name()}")
         self._refresh_seeds()
         index = self.speed.findData(controller.speed)
         if index >= 0 and index != self.speed.currentIndex():
@@ -99,8 +99,15 @@ class TransportBar(QToolBar):
         if index >= 0 and index != self.seed.currentIndex():
             self.seed.setCurrentIndex(index)
         forward = presenter.seed is not None
-        self.seed.setStyleSheet(f"color: {(theme.TANGENT if forward else theme.CARD_MUTED).name()}")
+        _set_style(self.seed, f"color: {(theme.TANGENT if forward else theme.CARD_MUTED).name()}")
 
     def seed_choice(self) -> str | None:
         """The input the seed list shows (forward mode starts from it)."""
         return self.seed.currentData() if self.seed.count() else None
+
+
+def _set_style(widget: QWidget, style: str) -> None:
+    """Setting a style sheet restyles the widget even when it is the same (1 ms a
+    time, three times each step of a playing animation): set only a change."""
+    if widget.styleSheet() != style:
+        widget.setStyleSheet(style)

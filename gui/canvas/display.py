@@ -4,11 +4,13 @@ which parts the current step lights up, the hover texts, and the dotted grid."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QPainter, QPen
+import shiboken6
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QBrush, QPainter, QPen, QPolygonF
 
 from engine.evaluate import Problem
 from engine.plan import Edge
@@ -108,9 +110,21 @@ def draw_grid(painter: QPainter, rect: QRectF) -> None:
         # A diagonal scroll exposes an L whose bounding rect is the whole view: dot only
         # its strips (a spacing's margin covers rounding and the dots' own size).
         pieces = [QRectF(r).adjusted(-spacing, -spacing, spacing, spacing).intersected(rect) for r in region]
-    cells = set()
+    blocks = []
     for piece in pieces:
-        columns = range(int(piece.left() // spacing), int(-(-piece.right() // spacing)))
-        for j in range(int(piece.top() // spacing), int(-(-piece.bottom() // spacing))):
-            cells.update((i, j) for i in columns)
-    painter.drawPoints([QPointF(i * spacing, j * spacing) for i, j in sorted(cells, key=lambda c: (c[1], c[0]))])
+        columns = np.arange(math.floor(piece.left() / spacing), math.ceil(piece.right() / spacing))
+        rows = np.arange(math.floor(piece.top() / spacing), math.ceil(piece.bottom() / spacing))
+        blocks.append(np.stack(np.meshgrid(rows, columns, indexing="ij"), axis=-1).reshape(-1, 2))
+    cells = np.unique(np.concatenate(blocks), axis=0) if len(blocks) > 1 else blocks[0]
+    painter.drawPoints(_polygon(cells[:, ::-1] * spacing))
+
+
+def _polygon(points: np.ndarray) -> QPolygonF:
+    """A QPolygonF filled from an n×2 array in place: thousands of QPointF made one by
+    one from Python cost milliseconds a repaint (a scroll exposes the grid's dots)."""
+    polygon = QPolygonF()
+    polygon.resize(len(points))
+    if len(points):
+        memory = shiboken6.VoidPtr(polygon.data(), points.size * 8, True)
+        np.frombuffer(memory, np.float64).reshape(-1, 2)[:] = points
+    return polygon

@@ -71,6 +71,8 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         self.start = self.end = QPointF()
         self._bounds = QRectF()
         self._hovered = False
+        self._by_layer: bool | None = None
+        """drawn_by_layer() when last asked (the layer redraws the wire's area when it changes)."""
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(-1)
@@ -132,7 +134,8 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         else:
             # The same place fits numbers of about the same width: no scene query.
             tags = self._tags_at(tag_anchor, value_size, grad_size)
-        old_bounds = self._bounds
+        moved = (start, end) != (self.start, self.end) or self._bounds.isNull()
+        old_stroke = self.stroke_rect()
         bounds = path.boundingRect().adjusted(-6, -6, 6, 6)
         for rect, _kind, _text in tags:
             bounds = bounds.united(rect.adjusted(-2, -2, 2, 2))
@@ -145,9 +148,11 @@ class EdgeItem(HoverReporting, QGraphicsItem):
         self._placed_key = None if look.label else key
         self._provisional = provisional
         scene = self.scene()
-        if scene is not None:
+        if scene is not None and moved:
+            # Only a moved stroke concerns the overview and the layer: new numbers in the
+            # tags (every landing of a step) would redraw every wire across this one's area.
             scene.wire_overview.invalidate()  # type: ignore[attr-defined]
-            scene.wire_layer.wire_moved(self, old_bounds)  # type: ignore[attr-defined]
+            scene.wire_layer.wire_moved(self, old_stroke)  # type: ignore[attr-defined]
 
     def settle_tags(self) -> None:
         """Put provisionally placed tags in their real place (from the scene's tag queue)."""
@@ -238,24 +243,41 @@ class EdgeItem(HoverReporting, QGraphicsItem):
             self._restroke()
         return super().itemChange(change, value)
 
+    def stroke_rect(self) -> QRectF:
+        """Where the wire's stroke is (its tags and label aside): what the WireLayer draws of it."""
+        return self._path.boundingRect().adjusted(-6, -6, 6, 6) if not self._bounds.isNull() else QRectF()
+
+    def forget_layer_state(self) -> None:
+        """The layer redraws everything anyway (pictures start or end): ask afresh next time."""
+        self._by_layer = None
+
     def _restroke(self) -> None:
-        """Whether the WireLayer strokes this wire may have changed: it redraws the wire's area."""
+        """Whether the WireLayer strokes this wire may have changed: if so, it redraws the
+        wire's stroke (and every other wire there), so only when it did."""
         scene = self.scene()
-        if scene is not None:
-            scene.wire_layer.update(self._bounds)  # type: ignore[attr-defined]
+        if scene is None:
+            return
+        by_layer = self.drawn_by_layer()
+        if by_layer != self._by_layer:
+            self._by_layer = by_layer
+            scene.wire_layer.update(self.stroke_rect())  # type: ignore[attr-defined]
 
     def drawn_by_layer(self) -> bool:
-        """The scene's WireLayer strokes this wire (with all other plain ones), not paint()."""
-        # A labelled wire is raised over the cards, so it strokes itself too.
+        """The scene's WireLayer strokes this wire (with all other plain ones). A wire lit
+        by a step (and the labelled one, raised over the cards) strokes itself over the
+        layer's stroke, in a wider pen that hides it: so playing never makes the layer
+        redraw, which costs every wire across the lit one's area, several a step."""
+        return not (self._hovered or self.isSelected() or self.scene().presenting)  # type: ignore[union-attr]
+
+    def strokes_itself(self) -> bool:
         look = self.look
-        return not (look.highlight or look.label or self._hovered or self.isSelected()
-                    or self.scene().presenting)  # type: ignore[union-attr]
+        return bool(look.highlight or look.label) or not self.drawn_by_layer()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # A hot path on big graphs (hundreds of wires in view): a plain wire's stroke is
         # the WireLayer's, so the common case here is only the tags.
         look = self.look
-        if not self.drawn_by_layer():
+        if self.strokes_itself():
             self._stroke(painter)
         if not (self._tags or look.label):
             return

@@ -3,12 +3,14 @@ output port on the right, the value (green) and gradient (red) inside."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyle,
     QStyleOptionGraphicsItem,
@@ -26,6 +28,7 @@ from gui.canvas.looks import NO_NODE_LOOK, NodeLook
 from gui.canvas.port_item import PortItem
 
 if TYPE_CHECKING:
+    from gui.canvas.card_overview import CardOverview
     from gui.canvas.edge_item import EdgeItem
 
 WIDTH = 160.0
@@ -56,6 +59,21 @@ def _far_part(look: NodeLook) -> tuple:
     return look.problem_kind, look.output, look.highlight
 
 
+@functools.cache
+def _header_path_at(left: float, top: float) -> QPainterPath:
+    header = QPainterPath()
+    header.addRoundedRect(QRectF(left + 1, top + 1, WIDTH - 2, -2 * top - 1), RADIUS - 1, RADIUS - 1)
+    clip = QPainterPath()
+    clip.addRect(QRectF(left, top, WIDTH, HEADER))
+    return header.intersected(clip)
+
+
+def _header_path(card: QRectF) -> QPainterPath:
+    """The header band's shape: a path intersection, which costs more than the rest of a
+    far-out card, so made once per card height."""
+    return _header_path_at(card.left(), card.top())
+
+
 def card_height(arity: int) -> float:
     return HEADER + max(2, arity) * ROW + 6.0
 
@@ -67,6 +85,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
         self.op = op
         self.name = name
         self.look = NO_NODE_LOOK
+        self.trainable = False
         self.edges: set[EdgeItem] = set()
         self.height = card_height(op.arity)
         self.card = QRectF(-WIDTH / 2, -self.height / 2, WIDTH, self.height)
@@ -109,15 +128,32 @@ class NodeItem(HoverReporting, QGraphicsItem):
         return path
 
     # ---------------------------------------------------------------- state
+    def _card_overview(self) -> CardOverview | None:
+        return getattr(self.scene(), "card_overview", None)
+
     def set_name(self, name: str) -> None:
         if name != self.name:
             self.name = name
+            self.update()
+            if (overview := self._card_overview()) is not None:
+                overview.card_look_changed(self)
+
+    def set_trainable(self, trainable: bool) -> None:
+        """A parameter: its header says `trainable` where an input's says `input`."""
+        if trainable != self.trainable:
+            self.trainable = trainable
             self.update()
 
     def set_look(self, look: NodeLook) -> None:
         if look == self.look:
             return
         old, self.look = self.look, look
+        overview = self._card_overview()
+        if overview is not None and overview.active:
+            if old.highlight != look.highlight:
+                overview.card_state_changed(self)
+            if (old.problem_kind, old.output) != (look.problem_kind, look.output):
+                overview.card_look_changed(self)
         if self._lod < theme.TEXT_LOD and _far_part(old) == _far_part(look):
             # Far out the card shows no numbers: its cached picture stays true (a zoom
             # redraws it anyway), and an edit of a big graph need not redraw every card.
@@ -129,6 +165,11 @@ class NodeItem(HoverReporting, QGraphicsItem):
             cards_changed(self.scene(), self)  # wire labels keep off cards: they look cards up
             for edge in self.edges:
                 edge.update_path()
+            if (overview := self._card_overview()) is not None:
+                overview.card_moved(self)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            if (overview := self._card_overview()) is not None:
+                overview.card_state_changed(self)
         elif change == QGraphicsItem.GraphicsItemChange.ItemSceneChange:
             cards_changed(self.scene())
         elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
@@ -145,11 +186,25 @@ class NodeItem(HoverReporting, QGraphicsItem):
         if not presenting:
             self._lod = lod  # the view's cache, not a picture being exported (gui/export/render.py)
         selected = bool(option.state & QStyle.StateFlag.State_Selected) and not presenting
+        self._paint_card(painter, lod, selected, self._hovered and not presenting, presenting, self.look.highlight)
+
+    def paint_resting(self, painter: QPainter) -> None:
+        """The card as far out, neither selected, hovered nor lit: what the card
+        overview draws of it (gui/canvas/card_overview.py)."""
+        self._paint_card(painter, 0.0, False, False, False, None)
+
+    @property
+    def resting(self) -> bool:
+        """Looks as paint_resting draws it (not selected, hovered or lit by a step)."""
+        return not (self.isSelected() or self._hovered or self.look.highlight)
+
+    def _paint_card(self, painter: QPainter, lod: float, selected: bool, hovered: bool, presenting: bool,
+                    glow_phase: object) -> None:
         look = self.look
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
-        if look.highlight:
-            glow = theme.PHASE_COLOURS[look.highlight]
+        if glow_phase:
+            glow = theme.PHASE_COLOURS[glow_phase]
             painter.setPen(QPen(glow, 5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.card.adjusted(-3, -3, 3, 3), RADIUS + 3, RADIUS + 3)
@@ -163,7 +218,7 @@ class NodeItem(HoverReporting, QGraphicsItem):
             width += 1.0
             if not look.problem_kind:
                 border = theme.OUTPUT_MARK
-        if self._hovered and not presenting:
+        if hovered:
             border = theme.HOVER if not look.problem_kind else border
         if selected:
             border, width, style = theme.SELECTION, 2.4, Qt.PenStyle.SolidLine
@@ -171,13 +226,9 @@ class NodeItem(HoverReporting, QGraphicsItem):
         painter.setBrush(QBrush(theme.CARD))
         painter.drawRoundedRect(self.card, RADIUS, RADIUS)
 
-        header = QPainterPath()
-        header.addRoundedRect(self.card.adjusted(1, 1, -1, 0), RADIUS - 1, RADIUS - 1)
-        clip = QPainterPath()
-        clip.addRect(QRectF(self.card.left(), self.card.top(), WIDTH, HEADER))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(theme.GROUP_COLOURS.get(self.op.group, QColor("#eeeeee"))))
-        painter.drawPath(header.intersected(clip))
+        painter.drawPath(_header_path(self.card))
 
         for port in (*self.inputs, self.output):
             port.draw(painter, presenting)
@@ -198,13 +249,14 @@ class NodeItem(HoverReporting, QGraphicsItem):
         painter.setPen(theme.CARD_TEXT)
         if self.op.is_leaf:
             painter.setFont(_NAME_FONT)
-            name_rect = top.adjusted(0, 0, -44, 0)
+            name_rect = top.adjusted(0, 0, -60 if self.trainable else -44, 0)
             painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              QFontMetricsF(_NAME_FONT).elidedText(self.name, Qt.TextElideMode.ElideRight,
                                                                    name_rect.width()))
-            painter.setPen(theme.CARD_MUTED)
+            painter.setPen(theme.VALUE if self.trainable else theme.CARD_MUTED)
             painter.setFont(_SMALL_FONT)
-            painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.op.name)
+            painter.drawText(top, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             "trainable" if self.trainable else self.op.name)
         else:
             painter.setFont(_SYMBOL_FONT)
             symbol_width = QFontMetricsF(_SYMBOL_FONT).horizontalAdvance(self.op.symbol) + 8
@@ -323,6 +375,16 @@ class NodeItem(HoverReporting, QGraphicsItem):
         return dotted if len(self.name) <= 4 else "ε"
 
     # ---------------------------------------------------------------- events
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        super().hoverEnterEvent(event)
+        if (overview := self._card_overview()) is not None:
+            overview.card_state_changed(self)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        super().hoverLeaveEvent(event)
+        if (overview := self._card_overview()) is not None:
+            overview.card_state_changed(self)
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         _shift_acts_as_control(event)
         super().mousePressEvent(event)

@@ -124,6 +124,9 @@ class CanvasPresenter(QObject):
     def set_seed(self, seed: str | None) -> None:
         """Forward mode seeded at the input `seed`, or reverse mode (None)."""
         self.seed = seed
+        if self.applied is not None:
+            # The other mode's trace may be shorter: a place past its end would show no step.
+            self.applied = min(self.applied, len(self.trace))
         self._render()
 
     def _keep_seed(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from engine.document import GraphDocument
 from engine.plan import Edge
 from engine.values import has_non_finite
+from gui.canvas.card_overview import CardOverview
 from gui.canvas.display import Display, LookValues, active_parts, draw_grid, hover_lines
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.heatmap import ArrayPicture
@@ -65,6 +66,8 @@ class GraphScene(QGraphicsScene):
         self.overview = False
         """True when zoomed far out: wires drawn by one WireOverview item."""
         self.wire_overview = WireOverview(self)
+        self.card_overview = CardOverview(self)
+        """Far out, also the cards' pictures in one (see card_overview)."""
         self.wire_layer = WireLayer(self)
         """Plain wires' strokes, when not in the overview (see wire_layer)."""
         self.tag_queue = TagQueue(self)
@@ -92,6 +95,10 @@ class GraphScene(QGraphicsScene):
     @presenting.setter
     def presenting(self, presenting: bool) -> None:
         self._presenting = presenting
+        # Far out, the overviews stand in for cards and wires; a picture draws the real ones.
+        self.card_overview.suspend(presenting)
+        if self.overview:
+            self._show_wire_overview(not presenting)
         self.wire_layer.redraw_all()  # pictures stroke every wire themselves
 
     def detach(self) -> None:
@@ -109,12 +116,14 @@ class GraphScene(QGraphicsScene):
     def rebuild(self) -> None:
         self.cancel_wire()
         self.tag_queue.clear()  # clear() below deletes the wires it holds
-        for keeper in (self.wire_overview, self.wire_layer):
+        self.card_overview.set_active(False)  # its cards are about to go
+        for keeper in (self.wire_overview, self.card_overview, self.wire_layer):
             if keeper.scene() is self:
                 self.removeItem(keeper)  # kept across clear(), which deletes items
         self.wire_layer.invalidate()
         self.clear()
         self.addItem(self.wire_overview)
+        self.addItem(self.card_overview)
         self.addItem(self.wire_layer)
         self.wire_layer.update()
         self.node_items.clear()
@@ -128,6 +137,7 @@ class GraphScene(QGraphicsScene):
         finally:
             self._rebuilding = False
         self.fit_scene_rect()
+        self.card_overview.set_active(self.overview)
 
     def settle(self) -> None:
         """Every wire's tags in their final place now (pictures and tests ask for this)."""
@@ -140,6 +150,7 @@ class GraphScene(QGraphicsScene):
             bounds = bounds.united(item.sceneBoundingRect())
         self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
         self.wire_overview.scene_rect_changed()
+        self.card_overview.scene_rect_changed()
         self.wire_layer.scene_rect_changed()
 
     def set_overview(self, overview: bool) -> None:
@@ -147,6 +158,10 @@ class GraphScene(QGraphicsScene):
         if overview == self.overview:
             return
         self.overview = overview
+        self._show_wire_overview(overview)
+        self.card_overview.set_active(overview)
+
+    def _show_wire_overview(self, overview: bool) -> None:
         if overview:
             self.wire_layer.setVisible(False)  # first: hiding wires then asks nothing of it
         for item in self.edge_items.values():
@@ -163,12 +178,14 @@ class GraphScene(QGraphicsScene):
             self.setSceneRect(self.sceneRect().united(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
                                                                     SCENE_MARGIN, SCENE_MARGIN)))
             self.wire_overview.scene_rect_changed()
+            self.card_overview.scene_rect_changed()
             self.wire_layer.scene_rect_changed()
 
     def _on_node_added(self, node_id: str) -> None:
         self.cancel_wire()
         document = self.document
         item = NodeItem(node_id, document.op_of(node_id), document.name_of(node_id))
+        item.set_trainable(document.is_trainable(node_id))
         item.setPos(*document.position(node_id))
         self.addItem(item)
         self.node_items[node_id] = item
@@ -177,6 +194,7 @@ class GraphScene(QGraphicsScene):
     def _on_node_removed(self, node_id: str) -> None:
         self.cancel_wire()
         item = self.node_items.pop(node_id)
+        self.card_overview.card_removed(item)
         self.removeItem(item)
 
     def _on_node_moved(self, node_id: str) -> None:
@@ -188,6 +206,7 @@ class GraphScene(QGraphicsScene):
 
     def _on_node_changed(self, node_id: str) -> None:
         self.node_items[node_id].set_name(self.document.name_of(node_id))
+        self.node_items[node_id].set_trainable(self.document.is_trainable(node_id))
 
     def _on_node_renamed(self, old_id: str, new_id: str) -> None:
         """Re-key the card and its wires in place: the same items stay (selected,

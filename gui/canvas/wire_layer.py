@@ -119,7 +119,7 @@ class WireLayer(QGraphicsItem):
     def wire_moved(self, item: EdgeItem, old_bounds: QRectF) -> None:
         # Both areas leave the cached picture (DeviceCoordinateCache) and are drawn again.
         self.update(old_bounds)
-        self.update(item.boundingRect())
+        self.update(item.stroke_rect())
         row = self._rows.get(item)
         if row is None:
             self.invalidate()
@@ -128,6 +128,8 @@ class WireLayer(QGraphicsItem):
 
     def redraw_all(self) -> None:
         """Pictures start or end (scene.presenting): the cached picture is for the other mode."""
+        for item in self._scene.edge_items.values():
+            item.forget_layer_state()
         self.update()
 
     def _set_row(self, row: int, item: EdgeItem) -> None:

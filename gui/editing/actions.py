@@ -54,7 +54,7 @@ class EditActions:
                               "Delete the selected nodes and wires")
         self.select_all = _action(window, "select_all", "Select &All", [QKeySequence.StandardKey.SelectAll],
                                   scene.select_all)
-        self.add_node = _action(window, "add_node", "Add &Node…", ["Ctrl+K"], view.request_quick_add,
+        self.add_node = _action(window, "add_node", "Add &Node…", [], view.request_quick_add,
                                 "Search the operations and add one (also Tab, or double-click the canvas)")
         self.arrange = _action(window, "arrange", "&Arrange", ["Ctrl+L"], self._arrange,
                                "Lay the graph out left to right by layers")

@@ -1,7 +1,8 @@
 """Exports for teaching: Export Image… (PNG or SVG of the canvas as it is now,
 at the current animation step), Copy Image (the same PNG on the clipboard, for
-pasting into slides) and Export with Results… (the graph file with every
-computed value and gradient added, which the app still opens)."""
+pasting into slides), Export with Results… (the graph file with every
+computed value and gradient added, which the app still opens), and the Export
+submenu: Python Script…, PyTorch Check… and Animation… (gui.export.lesson_exports)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from engine.document import GraphDocument
 from engine.fileformat import write_json_atomic
 from gui.export.dialog import ExportDialog, ExportOptions, picture_rect
+from gui.export.lesson_exports import LessonExports
 from gui.export.render import png_bytes, render_image, write_picture
 from gui.export.subcommand import MAX_SIDE
 from gui.files.dialogs import GRAPH_FILTER, choose_save_path, file_problem, last_directory, remember_directory, warn
@@ -53,7 +55,10 @@ class ExportActions:
                                        "Put a picture of the canvas on the clipboard, for pasting into slides")
         self.export_results = self._action("export_results", "Export with &Results…", None, self.export_with_results,
                                            "Save the graph with every computed value and gradient in the file")
-        self.actions = [self.export_image, self.copy_image, self.export_results]
+        self.lesson = LessonExports(parent, document, presenter, show_message, stem, self.source_name,
+                                    self.start_folder, self._remember)
+        """File ▸ Export ▸ Python Script…, PyTorch Check…, Animation…"""
+        self.actions = [self.export_image, self.copy_image, self.export_results, self.lesson.menu.menuAction()]
 
     def _action(self, name: str, text: str, shortcut: str | None, slot: Callable[[], object], tip: str) -> QAction:
         action = make_action(self.parent, name, text, slot, shortcut, tip)
@@ -70,6 +75,11 @@ class ExportActions:
         if document_path is not None and document_path.parent.is_dir():
             return document_path.parent
         return last_directory(EXPORT_DIRECTORY_KEY)
+
+    def source_name(self) -> str:
+        """The graph's file name, as exported scripts mention it ("" before it is saved)."""
+        path = self.document_path()
+        return path.name if path is not None else ""
 
     def stage_text(self) -> str:
         presenter = self.presenter
@@ -153,8 +163,12 @@ class ExportActions:
         except (OSError, ValueError) as error:
             warn(self.parent, f"Cannot write {path.name}: {file_problem(error)}.")
             return False
-        remember_directory(path, EXPORT_DIRECTORY_KEY)
-        self._last_export = (self.document_path(), path.parent)
+        self._remember(path)
         self.show_message(done)
         return True
+
+    def _remember(self, path: Path) -> None:
+        """The next export dialog opens where this file went."""
+        remember_directory(path, EXPORT_DIRECTORY_KEY)
+        self._last_export = (self.document_path(), path.parent)
 

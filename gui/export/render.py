@@ -5,6 +5,7 @@ no selection outline, no hover."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,6 +70,7 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
     scene.settle()  # a picture shows every tag in its final place, not a provisional one
     chosen = set(scene.selected_node_ids())
     selected = scene.selectedItems()
+    scene.presenting = True  # first: far out, this shows the wires the overview stands in for
     hidden = []
     if selection_only:
         for node_id, item in scene.node_items.items():
@@ -80,10 +82,11 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
     for item in hidden:
         item.setVisible(False)
     scene.clearSelection()
-    scene.presenting = True
     # Cached cards would be pasted in as bitmaps: blurry on a slide, and in an SVG
-    # their text would not be text. Pictures draw every item afresh.
-    cached = [(item, item.cacheMode()) for item in scene.node_items.values()
+    # their text would not be text. Pictures draw every item afresh. (The wire layer,
+    # which draws nothing in a picture, would otherwise fill a cache the size of the
+    # whole scene on every render: most of an animation frame's time.)
+    cached = [(item, item.cacheMode()) for item in scene.items()
               if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
     for item, _mode in cached:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
@@ -99,13 +102,13 @@ def presentation(scene: GraphScene, selection_only: bool = False) -> Iterator[li
         yield [item for item in [*scene.node_items.values(), *scene.edge_items.values(), *notes]
                if item.isVisible()]
     finally:
-        scene.presenting = False
         for note in notes:
             note.presenting = False
         for item, mode in cached:
             item.setCacheMode(mode)
         for item in hidden:
             item.setVisible(True)
+        scene.presenting = False  # last: far out, hides the wires the overview stands in for
         for item in selected:
             item.setSelected(True)
         for item in [*scene.node_items.values(), *scene.edge_items.values()]:
@@ -121,9 +124,13 @@ def picture_bounds(items: list) -> QRectF:
     return bounds.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
 
 
-def _paint(scene: GraphScene, painter: QPainter, source: QRectF, target: QRectF) -> None:
+def _hint(painter: QPainter) -> None:
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                            | QPainter.RenderHint.SmoothPixmapTransform)
+
+
+def _paint(scene: GraphScene, painter: QPainter, source: QRectF, target: QRectF) -> None:
+    _hint(painter)
     scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
 
 
@@ -133,16 +140,61 @@ def render_image(scene: GraphScene, scale: float = 1.0, transparent: bool = Fals
     step's words) in a strip under it."""
     with presentation(scene, selection_only) as items:
         source = picture_bounds(items)
-        strip = caption_height(caption, source.width())
-        size = QSize(max(1, round(source.width() * scale)), max(1, round((source.height() + strip) * scale)))
-        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(QColor(0, 0, 0, 0) if transparent else QColor("white"))
-        painter = QPainter(image)
+        return render_region(scene, source, caption_height(caption, source.width()), scale, caption, transparent)
+
+
+def render_region(scene: GraphScene, source: QRectF, strip: float, scale: float = 1.0, caption: str = "",
+                  transparent: bool = False, into: QImage | None = None, only: list[QRectF] | None = None) -> QImage:
+    """The scene area `source` with a caption strip `strip` units tall under it: what
+    render_image draws, over a region fixed by the caller (every frame of an animation
+    the same size). The caller puts the scene in `presentation` first.
+
+    With `into`, an earlier picture of this region, and `only`, the scene rects that
+    changed since (QGraphicsScene.changed), only those are drawn again, and the caption:
+    the pixels come out as a whole drawing would make them, for a fraction of the time."""
+    size = QSize(max(1, round(source.width() * scale)), max(1, round((source.height() + strip) * scale)))
+    background = QColor(0, 0, 0, 0) if transparent else QColor("white")
+    partial = into is not None and only is not None and into.size() == size
+    image = into if partial else QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    if not partial:
+        image.fill(background)
+    painter = QPainter(image)
+    _hint(painter)  # the caption is drawn alike however much of the scene is drawn again
+    if partial:
+        pixels = QRectF(0, 0, source.width() * scale, source.height() * scale)
+        for changed in only:  # type: ignore[union-attr]
+            area = changed.intersected(source)
+            if area.isEmpty():
+                continue
+            # Whole pixels, so the part is drawn with exactly the whole picture's mapping.
+            left = math.floor((area.left() - source.left()) * scale) - 1
+            top = math.floor((area.top() - source.top()) * scale) - 1
+            right = math.ceil((area.right() - source.left()) * scale) + 1
+            bottom = math.ceil((area.bottom() - source.top()) * scale) + 1
+            target = QRectF(left, top, right - left, bottom - top).intersected(pixels)
+            part = QRectF(source.left() + target.left() / scale, source.top() + target.top() / scale,
+                          target.width() / scale, target.height() / scale)
+            painter.save()
+            painter.setClipRect(target)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.fillRect(target, background)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            _paint(scene, painter, part, target)
+            painter.restore()
+    else:
         _paint(scene, painter, source, QRectF(0, 0, source.width() * scale, source.height() * scale))
-        if strip:
+    if strip:
+        painter.resetTransform()
+        painter.setClipping(False)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        # From a whole row (the picture's margin): a fraction of a row would blend with the last caption's edge.
+        top = math.floor((source.height() - 1) * scale)  # the box's outline reaches half a unit above
+        painter.fillRect(QRectF(0, top, size.width(), size.height() - top), background)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        if caption:
             painter.scale(scale, scale)
             _paint_caption(painter, caption, QRectF(0, source.height(), source.width(), strip))
-        painter.end()
+    painter.end()
     return image
 
 

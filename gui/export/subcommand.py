@@ -73,10 +73,21 @@ HELP = """\
   --seed NODE        the input node forward mode seeds (tangent 1); needed by --stage tangent
   --scale S          pixels per canvas unit, more than 0 and at most 16 (PNG only; default 1)
   --explain          with --stage STEP: the caption also names the step's pattern
-                     (add distributes, mul swaps, max routes, fan-out sums, ...)"""
+                     (add distributes, mul swaps, max routes, fan-out sums, ...)
+export GRAPH.json OUT.py [--torch]
+                     a standalone numpy script: forward, backward, the JSON eval prints;
+                     --torch: a PyTorch script that checks our numbers (exit 1 if they differ)
+export GRAPH.json OUT.gif [--scale S] [--fps N]
+                     the whole animation, input, forward, backward, as an animated GIF
+                     (--scale as for PNG, default 1; --fps frames a second, default 12)"""
 
 
 def export_main(argv: list[str]) -> int:
+    from gui.export.formats import export_by_suffix
+
+    status = export_by_suffix(argv)  # OUT.py (a script) or OUT.gif (the animation)
+    if status is not None:
+        return status
     if any(arg in ("-h", "--help") for arg in argv):
         print(f"usage: {usage('export')}\n{HELP}")
         return 0
@@ -92,6 +103,9 @@ def _export(argv: list[str]) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
     out = Path(args.out)
+    if out.suffix.lower() == ".txt":  # the graph as text: gui/expression/subcommand.py
+        from gui.expression.subcommand import export_text
+        return export_text(args, parser)
     if out.suffix.lower() not in (".png", ".svg"):
         raise ExportError(f"{out.name}: pictures are .png or .svg")
     if args.scale is not None and out.suffix.lower() == ".svg":

@@ -150,6 +150,14 @@ class FileSession(QObject):
             self._adopt(GraphDocument(), None)
             self.message.emit("New graph.")
 
+    def adopt_new(self, document: GraphDocument, what: str) -> bool:
+        """Open a graph made in the app (New from Expression) as an untitled graph, after
+        the unsaved changes are dealt with (`what` names the reason in the question)."""
+        if not self.maybe_save(what):
+            return False
+        self._adopt(document, None, f"{file_stem(document.name)}.json")
+        return True
+
     def open_graph(self) -> None:
         """Ask for a file (after the unsaved changes are dealt with) and open it."""
         if not self.maybe_save("opening another graph"):

@@ -1,0 +1,148 @@
+"""The expression language in the window: the expression bar above the canvas (Ctrl+K),
+Edit ▸ Copy as Expression and File ▸ New from Expression…. Typed statements become one
+undo step that inserts the built nodes and wires (and makes the last assignment the
+output); a refusal leaves the document untouched and is shown at the bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSizePolicy, QToolBar
+
+from engine.errors import StudioError
+from engine.expression.builder import build_fragment
+from engine.expression.parser import parse_program
+from engine.expression.placing import place_beside
+from engine.expression.program import ExpressionError
+from engine.expression.writer import write_expression
+from engine.layout import CARD_WIDTH
+from gui.editing.commands import CompoundCommand, InsertEdgeCommand, InsertNodeCommand, SetGraphAttrCommand
+from gui.editing.editor import sentence
+from gui.expression.bar import ExpressionBar
+from gui.expression.dialog import NewFromExpressionDialog
+from gui.qt_actions import make_action
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+SHOWN_TEXT = 48
+"""How much of the typed text names the step in Edit ▸ Undo and the History panel."""
+
+
+class ExpressionActions:
+    """Uses the window's document, editor, scene, view, file session, menus, and its Edit
+    ▸ Paste and File ▸ Open actions as the places to put its own menu items."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.bar = ExpressionBar(window)
+        self.bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.bar.submitted.connect(self.build)
+        self.bar.field.escaped.connect(window.view.setFocus)
+        self.toolbar = QToolBar("Expression Bar", window)
+        self.toolbar.setObjectName("expression_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.addWidget(self.bar)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+        self.type_expression = make_action(window, "type_expression", "&Type Expression…", self.focus, ["Ctrl+K"],
+                                           "Type statements such as o = tanh(x1*w1 + b) into the expression bar")
+        self.copy_expression = make_action(window, "copy_expression", "Copy as &Expression", self.copy,
+                                           ["Ctrl+Alt+C"], "Copy the selection (or the whole graph) as text")
+        self.new_from_expression = make_action(window, "new_from_expression", "New from E&xpression…",
+                                               self.ask_new, ["Ctrl+Shift+N"], "Start a new graph from statements")
+        window.addActions([self.type_expression, self.copy_expression, self.new_from_expression])
+        edit = window.menu("&Edit")
+        edit.insertAction(window.edit_actions.paste, self.copy_expression)
+        edit.insertAction(window.edit_actions.set_output, self.type_expression)
+        window.menu("&File").insertAction(window.file_menu.open, self.new_from_expression)
+        window.menu("&View").addAction(self.toolbar.toggleViewAction())
+
+    # ------------------------------------------------------------------ bar
+    def focus(self) -> None:
+        self.toolbar.show()
+        self.bar.focus()
+
+    def build(self, text: str) -> None:
+        """Build the statements into the open document as one undo step."""
+        if not text.strip():
+            return
+        window = self.window
+        document = window.document
+        centre = window.view.mapToScene(window.view.viewport().rect().center())
+        try:
+            built = build_fragment(parse_program(text, document.registry), document)
+            built = place_beside(built, document, (centre.x(), centre.y()))
+        except ExpressionError as error:
+            self.bar.show_error(str(error), error.place)
+            return
+        except StudioError as error:
+            self.bar.show_error(sentence(error), None)
+            return
+        shown = " ".join(text.split())
+        shown = shown if len(shown) <= SHOWN_TEXT else shown[:SHOWN_TEXT - 1] + "…"
+        command = CompoundCommand(f"Type {shown}")
+        for node_id, attrs in built.nodes:
+            InsertNodeCommand(document, node_id, attrs, command)
+        for source, target, key, attrs in built.edges:
+            InsertEdgeCommand(document, source, target, key, attrs, command)
+        if built.output is not None and built.output != document.requested_output:
+            SetGraphAttrCommand(document, "output", built.output, command)
+        if not command.parts:
+            self.bar.show_error("nothing new to build: every name is already on the canvas", None)
+            return
+        if not window.editor.push(command):
+            return
+        self.bar.accept(text)
+        new = [node_id for node_id, _ in built.nodes]
+        window.scene.select_nodes(new)
+        if new:
+            self._show(_bounds(built.nodes))
+        count = len(new)
+        window.show_message(f"Built {count} node{'s' * (count != 1)}; the output is "
+                            f"{document.name_of(built.output) if built.output else 'unchanged'}.")
+
+    def _show(self, bounds: QRectF) -> None:
+        """Scroll to the new cards; zoom out to the whole graph if they do not fit."""
+        view = self.window.view
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        if bounds.width() > visible.width() or bounds.height() > visible.height():
+            view.fit_graph()
+        else:
+            view.ensureVisible(bounds, 40, 40)
+
+    # ---------------------------------------------------------- clipboard
+    def copy(self) -> None:
+        window = self.window
+        chosen = window.scene.selected_node_ids()
+        if not len(window.document):
+            window.show_message("There is no graph to copy.")
+            return
+        try:
+            text = write_expression(window.document, chosen or None)
+        except StudioError as error:
+            window.show_message(sentence(error))
+            return
+        QGuiApplication.clipboard().setText(text)
+        what = "the selection" if chosen else "the graph"
+        window.show_message(f"Copied {what} as an expression ({len(text.splitlines())} lines).")
+
+    # ------------------------------------------------------------ new graph
+    def ask_new(self) -> None:
+        dialog = NewFromExpressionDialog(self.window)
+        dialog.accepted.connect(lambda: self._open_built(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _open_built(self, dialog: NewFromExpressionDialog) -> None:
+        document = dialog.document
+        if document is not None and self.window.files.adopt_new(document, "starting a graph from an expression"):
+            self.window.show_message(f"New graph from the expression “{document.name or 'untitled'}”.")
+
+
+def _bounds(nodes: list[tuple[str, dict]]) -> QRectF:
+    xs = [attrs["x"] for _, attrs in nodes]
+    ys = [attrs["y"] for _, attrs in nodes]
+    return QRectF(min(xs) - CARD_WIDTH / 2, min(ys) - 60, max(xs) - min(xs) + CARD_WIDTH, max(ys) - min(ys) + 120)
