@@ -109,6 +109,12 @@ def test_explain_adds_the_pattern_to_the_caption(qtbot, neuron) -> None:
     qtbot.waitUntil(lambda: controller.position == mul_step, timeout=3000)
     caption = neuron.animation.caption.text()
     assert caption.splitlines()[1].startswith("mul swaps the inputs")
+    # An exported animation's captions follow the toggle (Export ▸ Animation… reads it).
+    from gui.export.gif import plan_frames
+
+    assert neuron.presenter.explain
+    frames = plan_frames(controller.trace, 0, len(steps), 12, neuron.presenter.explain)
+    assert any("mul swaps the inputs" in frame.caption for frame in frames)
     neuron.lens.explain_action.trigger()
     assert len(neuron.animation.caption.text().splitlines()) == 1
 

@@ -38,6 +38,8 @@ class CanvasPresenter(QObject):
         """Bug mode (gui.lens): the canvas shows backward with `=` where `+=` belongs. The
         document's own evaluation (saved results, the command line) never has it."""
         self._buggy: tuple[Evaluation, Evaluation] | None = None
+        self.explain = False
+        """Explain Steps (gui.lens): captions, on screen and in exported animations, name each step's pattern."""
         self.preview: Callable[[Evaluation], tuple[Evaluation, dict[str, str]]] | None = None
         """A nudge (gui.lens.nudge): shows another evaluation of the same plan, and notes
         for the cards, without touching the document."""

@@ -60,18 +60,19 @@ class Frame:
     """Highlight the last applied step (a landing)."""
 
 
-def plan_frames(trace: Trace, start: int, stop: int, fps: int) -> list[Frame]:
-    """The frames from the state after `start` steps to the state after `stop`."""
+def plan_frames(trace: Trace, start: int, stop: int, fps: int, explain: bool = False) -> list[Frame]:
+    """The frames from the state after `start` steps to the state after `stop`; with
+    `explain`, each caption also names its step's pattern (Lens ▸ Explain Steps)."""
     ends = {segment.stop for segment in trace.segments}
     # A GIF counts time in hundredths of a second, and browsers slow anything under 0.02 s.
     frame_ms = max(20, 10 * round(100 / fps))
     travel = max(2, round(TRAVEL_MS * fps / 1000))
     easing = QEasingCurve(QEasingCurve.Type.InOutSine)
-    opening = step_caption(trace, start) if start else START_CAPTION
+    opening = step_caption(trace, start, explain) if start else START_CAPTION
     frames = [Frame(start, opening, START_HOLD_MS)]
     for applied in range(start, stop):
         step = trace.steps[applied]
-        caption = step_caption(trace, applied + 1)
+        caption = step_caption(trace, applied + 1, explain)
         if _carries_tokens(step):
             frames += [Frame(applied, caption, frame_ms, step, easing.valueForProgress(i / travel))
                        for i in range(1, travel)]
@@ -91,7 +92,7 @@ class AnimationFrames:
     """Draws planned frames of a document's animation offscreen, all the same size."""
 
     def __init__(self, document: GraphDocument, start: int | None = None, stop: int | None = None,
-                 scale: float = 1.0, fps: int = DEFAULT_FPS, seed: str | None = None) -> None:
+                 scale: float = 1.0, fps: int = DEFAULT_FPS, seed: str | None = None, explain: bool = False) -> None:
         self.scene = GraphScene(document)
         self.presenter = CanvasPresenter(document, self.scene)
         self.notes = NoteLayer(document, self.scene)  # the graph's notes are in every frame
@@ -100,7 +101,7 @@ class AnimationFrames:
         self.start = 0 if start is None else start
         self.stop = len(self.trace) if stop is None else stop
         self.scale = scale
-        self.frames = plan_frames(self.trace, self.start, self.stop, fps)
+        self.frames = plan_frames(self.trace, self.start, self.stop, fps, explain)
         self.source, self.strip = self._region()
 
     def close(self) -> None:

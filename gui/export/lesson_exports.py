@@ -144,7 +144,8 @@ class LessonExports:
         """Draw the frames with a progress dialog; True when the file was written."""
         from gui.export.gif import MAX_SIDE, AnimationFrames, ExportCancelled, write_gif
 
-        frames = AnimationFrames(self.document, start, stop, scale, seed=self.presenter.seed)
+        frames = AnimationFrames(self.document, start, stop, scale, seed=self.presenter.seed,
+                                 explain=self.presenter.explain)
         width, height = frames.size
         if max(width, height) > MAX_SIDE:
             frames.close()

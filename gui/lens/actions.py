@@ -165,6 +165,7 @@ class LensActions:
     def set_explain(self, on: bool) -> None:
         self.explain_action.setChecked(on)
         self.animation.caption.explain = on
+        self.presenter.explain = on  # what an exported animation's captions follow
         self.animation.caption.refresh()
 
     def set_bug(self, on: bool) -> None:
