@@ -5,12 +5,13 @@ anything moves, and announced through plain-Python events the canvas observes.""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 
+from engine.custom_ops import OpFormula, builtins_of, definitions_in, definitions_json, with_custom_ops
 from engine.errors import EditRefused
 from engine.evaluate import Evaluation, evaluate_plan
 from engine.events import Event
@@ -50,6 +51,8 @@ class GraphDocument:
         self.edge_added = Event()
         self.edge_removed = Event()
         self.graph_changed = Event()
+        self.ops_changed = Event()
+        """The custom operations changed: `registry` is a new registry (engine.custom_ops)."""
         self.reset = Event()
         self.changed = Event()
         """Fires after every change above, once per change."""
@@ -349,6 +352,31 @@ class GraphDocument:
         else:
             self.graph.graph[key] = value
         self._announce(self.graph_changed)
+
+    def set_custom_ops(self, definitions: Sequence[OpFormula]) -> None:
+        """Make `definitions` the document's custom operations (in this order), derived
+        anew, so every node using one is evaluated with its formula as it is now. Raises
+        a StudioError, changing nothing, for a refused definition, a node whose op would be
+        gone, or a wire into a port its op would no longer have."""
+        registry = with_custom_ops(builtins_of(self.registry), definitions)
+        for node_id, attrs in self.graph.nodes(data=True):
+            if attrs["op"] not in registry:
+                raise EditRefused(f"{self.name_of(node_id)} uses the operation {attrs['op']}; "
+                                  "delete that node first")
+        for source, target, port in self.graph.edges(data="port"):
+            op = registry[self.graph.nodes[target]["op"]]
+            if port >= op.arity:
+                raise EditRefused(f"the wire from {self.name_of(source)} goes into port {port} of "
+                                  f"{self.name_of(target)}, which {op.name} would no longer have")
+        self.registry = registry
+        if definitions:
+            self.graph.graph["ops"] = definitions_json(definitions)
+        else:
+            self.graph.graph.pop("ops", None)
+        self._announce(self.ops_changed)
+
+    def custom_ops(self) -> list[OpFormula]:
+        return definitions_in(self.registry)
 
     def set_output(self, node_id: str | None) -> None:
         self.set_graph_attr("output", node_id)
