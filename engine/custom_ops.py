@@ -64,6 +64,8 @@ class CustomOp(Op):
     definition: OpFormula | None = None
     expression: Any = field(default=None, repr=False)
     derivatives: tuple[Any, ...] = field(default=(), repr=False)
+    parsed: Any = field(default=None, repr=False)
+    """The formula's parsed tree (engine.expression)."""
 
 
 def is_custom(op: Op) -> bool:
@@ -73,6 +75,17 @@ def is_custom(op: Op) -> bool:
 def definitions_in(registry: OpRegistry) -> list[OpFormula]:
     """The registry's custom ops, in the order they were defined."""
     return [op.definition for op in registry if isinstance(op, CustomOp) and op.definition]
+
+
+def custom_ops_used(registry: OpRegistry, names: Iterable[str]) -> list[OpFormula]:
+    """The definitions ops named `names` need: those custom ops and every custom op their
+    formulas call, in the registry's order (each after the ones it calls)."""
+    needed = set(names)
+    customs = [op for op in registry if isinstance(op, CustomOp) and op.definition]
+    for op in reversed(customs):  # an op is registered after the ones it calls
+        if op.name in needed:
+            needed.update(n.op for n in walk(op.parsed) if isinstance(n, Call))
+    return [op.definition for op in customs if op.name in needed]
 
 
 def definitions_json(definitions: Iterable[OpFormula]) -> dict[str, Any]:
@@ -270,7 +283,8 @@ def _derived(definition: OpFormula, expr: Expr, registry: OpRegistry) -> CustomO
     summary = f"{name}({', '.join(ports)}) = {definition.formula.strip()}"
     forward = _Forward(expr, ports, registry)
     return CustomOp(name, name, CUSTOM, summary, forward_text, forward, tuple(specs),
-                    definition=definition, expression=expression, derivatives=tuple(derivatives))
+                    definition=definition, expression=expression, derivatives=tuple(derivatives),
+                    parsed=expr)
 
 
 def _local(numeric: Any) -> Any:

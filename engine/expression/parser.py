@@ -109,6 +109,8 @@ class _Reader:
         self.lines = LINE_BREAK.split(text)
         self.registry = registry
         self.defined: dict[str, tuple[str, ...]] = {}
+        self.defining: str | None = None
+        """The operation whose body is being read (it cannot call itself)."""
 
     # ------------------------------------------------------------------ places
     def _column(self, line: int, byte_offset: int | None) -> int:
@@ -182,7 +184,9 @@ class _Reader:
         body = node.body
         if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
             raise self.refuse(body[0], f"the body of {node.name} must be one line: return EXPR")
+        self.defining = node.name
         expr = self.expression(body[0].value, tuple(params))
+        self.defining = None
         self.defined[node.name] = tuple(params)
         return Definition(node.name, tuple(params), expr, self.place(node))
 
@@ -199,6 +203,8 @@ class _Reader:
             reason = _REFUSED_EXPRESSIONS.get(type(func), "only an operation can be called, by its name")
             raise self.refuse(func, reason)
         name = func.id
+        if name == self.defining:
+            raise self.refuse(func, f"{name} calls itself; an operation cannot be recursive")
         if name in self.defined:
             return name, self.defined[name]
         op = self.registry.get(name)
