@@ -353,11 +353,11 @@ class GraphDocument:
             self.graph.graph[key] = value
         self._announce(self.graph_changed)
 
-    def set_custom_ops(self, definitions: Sequence[OpFormula]) -> None:
-        """Make `definitions` the document's custom operations (in this order), derived
-        anew, so every node using one is evaluated with its formula as it is now. Raises
-        a StudioError, changing nothing, for a refused definition, a node whose op would be
-        gone, or a wire into a port its op would no longer have."""
+    def check_custom_ops(self, definitions: Sequence[OpFormula]) -> OpRegistry:
+        """The registry the document would have with `definitions` as its custom
+        operations (in this order), derived anew. Raises a StudioError for a refused
+        definition, a node whose op would be gone, or a wire into a port its op would no
+        longer have; changes nothing."""
         registry = with_custom_ops(builtins_of(self.registry), definitions)
         for node_id, attrs in self.graph.nodes(data=True):
             if attrs["op"] not in registry:
@@ -368,7 +368,14 @@ class GraphDocument:
             if port >= op.arity:
                 raise EditRefused(f"the wire from {self.name_of(source)} goes into port {port} of "
                                   f"{self.name_of(target)}, which {op.name} would no longer have")
-        self.registry = registry
+        return registry
+
+    def set_custom_ops(self, definitions: Sequence[OpFormula], checked: OpRegistry | None = None) -> None:
+        """Make `definitions` the document's custom operations, so every node using one
+        is evaluated with its formula as it is now; `checked` is what check_custom_ops
+        returned for them (undo and redo pass it, so nothing is derived twice). Raises as
+        check_custom_ops does, changing nothing."""
+        self.registry = self.check_custom_ops(definitions) if checked is None else checked
         if definitions:
             self.graph.graph["ops"] = definitions_json(definitions)
         else:

@@ -17,6 +17,7 @@ from gui.canvas.inline_edit import InlineEditor
 from gui.canvas.presenter import CanvasPresenter
 from gui.canvas.scene import GraphScene
 from gui.canvas.view import GraphView
+from gui.custom_ops.actions import CustomOpActions
 from gui.editing.actions import EditActions
 from gui.editing.context_menu import ContextMenus
 from gui.editing.editor import GraphEditor
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
                                           self.inline_edit, self.quick_add, self.add_choice, self.open_quick_add)
         self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)
         self.expressions = ExpressionActions(self)  # the expression bar and menu items: gui/expression/
+        self.custom_ops = CustomOpActions(self)  # Operation ▸ New Operation…: gui/custom_ops/
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
         self._connect()

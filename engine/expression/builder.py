@@ -44,6 +44,8 @@ class Built:
     """Each name the text binds at its end → the node id it names."""
     definitions: list[OpFormula] = field(default_factory=list)
     """The custom operations the text defines (`def`), for the document's registry."""
+    registry: OpRegistry | None = field(default=None, compare=False, repr=False)
+    """The document's ops with those definitions (None: the document's own)."""
 
 
 class _Builder:
@@ -192,7 +194,8 @@ class _Builder:
         for node_id, attrs in zip(ids, self.nodes):
             x, y = positions[node_id]
             nodes.append((node_id, {**attrs, "x": x + centre[0], "y": y + centre[1]}))
-        built = Built(nodes, edges, definitions=self.definitions)
+        built = Built(nodes, edges, definitions=self.definitions,
+                      registry=self.registry if self.definitions else None)
         built.output = self._id(self.output, ids)
         built.names = {name: self._id(node, ids) for name, node in self.scope.items()}
         return built
