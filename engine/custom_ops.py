@@ -123,6 +123,10 @@ def with_custom_ops(base: OpRegistry, definitions: Sequence[OpFormula]) -> OpReg
     """A copy of `base` with the definitions added (one `base` already has identically
     is kept); raises OpDefinitionError naming the first refused one, `base` untouched."""
     new = [d for d in definitions if not _already_there(base, d)]
+    names = [d.name for d in new]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise OpDefinitionError(f"two operations are named {twice}; give one another name")
     registry = base.copy()
     if not new:
         return registry

@@ -224,3 +224,8 @@ def test_plain_files_never_import_sympy() -> None:
             "d.evaluation().trace; print('sympy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_two_operations_with_one_name_are_refused() -> None:
+    with pytest.raises(OpDefinitionError, match="two operations are named f"):
+        with_custom_ops(OPS.copy(), [OpFormula("f", ("x",), "x"), OpFormula("f", ("x",), "2*x")])

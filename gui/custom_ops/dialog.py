@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.custom_ops import OpFormula
+from engine.custom_ops import OpFormula, is_custom
 from engine.derivative_check import HELD, along, check
 from engine.document import GraphDocument
 from engine.errors import StudioError
@@ -30,6 +30,21 @@ from gui.custom_ops.plot import FunctionPlot
 DELAY_MS = 250
 """Derive once typing pauses: sympy takes a few hundredths of a second per port."""
 PLOT_RANGE = (-4.0, 4.0)
+
+
+SUGGESTIONS = (OpFormula("softplus", ("x",), "log(1 + exp(x))"), OpFormula("swish", ("x",), "x * sigmoid(x)"),
+               OpFormula("mish", ("x",), "x * tanh(log(1 + exp(x)))"))
+"""What a new operation's fields start with: the first the document does not have."""
+
+
+def _suggestion(document: GraphDocument) -> OpFormula:
+    for suggestion in SUGGESTIONS:
+        if suggestion.name not in document.registry:
+            return suggestion
+    number = 1
+    while f"f{number}" in document.registry:
+        number += 1
+    return OpFormula(f"f{number}", ("x",), "x * x")
 
 
 def _number(x: float) -> str:
@@ -46,9 +61,10 @@ class OperationDialog(QDialog):
         self.definitions: list[OpFormula] | None = None
         """Every custom op of the document as OK would leave them (None while refused)."""
         self.registry: OpRegistry | None = None
-        self.name = self._field("operation_name", editing.name if editing else "softplus")
-        self.ports = self._field("operation_ports", ", ".join(editing.ports) if editing else "x")
-        self.formula = self._field("operation_formula", editing.formula if editing else "log(1 + exp(x))")
+        suggestion = editing or _suggestion(document)
+        self.name = self._field("operation_name", suggestion.name)
+        self.ports = self._field("operation_ports", ", ".join(suggestion.ports))
+        self.formula = self._field("operation_formula", suggestion.formula)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.formula.setFont(mono)
         self.status = QLabel(self)
@@ -118,6 +134,10 @@ class OperationDialog(QDialog):
         try:
             if not definition.name:
                 raise StudioError("Type a name for the operation.")
+            taken = self.document.registry.get(definition.name)
+            renamed = self.editing is None or self.editing.name != definition.name
+            if taken is not None and is_custom(taken) and renamed:
+                raise StudioError(f"an operation named {definition.name} already exists; choose another name")
             if not definition.formula:
                 raise StudioError("Type the formula, for example log(1 + exp(x)).")
             registry = self.document.check_custom_ops(definitions)
