@@ -137,3 +137,12 @@ def test_a_def_typed_into_the_expression_bar_defines_the_op_in_the_same_step(qtb
     assert float(document.evaluation().grad("a")) == pytest.approx(3 * 2.2 ** 2, rel=1e-12)
     stack.undo()
     assert "q" not in document and document.custom_ops() == []
+
+
+def test_edit_and_delete_are_on_the_op_s_menus(example_window) -> None:
+    window = example_window
+    card = [a.text() for a in window.context_menus.build("s", window.view.mapToScene(0, 0)).actions()]
+    assert "Edit Operation softplus…" in card
+    plain = [a.text() for a in window.context_menus.build("y", window.view.mapToScene(0, 0)).actions()]
+    assert not any("Operation" in text for text in plain)
+    assert [a.text() for a in window.custom_ops.menu_for("swish").actions()] == ["Edit swish…", "Delete swish"]

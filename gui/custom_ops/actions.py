@@ -42,6 +42,7 @@ class CustomOpActions(QObject):
         tree = window.palette.tree
         tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tree.customContextMenuRequested.connect(self._palette_menu)
+        window.context_menus.card_extensions.append(self._card_menu)
         self._subscriptions = subscriptions_of(self)
         self._subscriptions.subscribe(window.document.ops_changed, self._ops_changed)
 
@@ -105,6 +106,12 @@ class CustomOpActions(QObject):
         if op is None or not is_custom(op):
             menu.addAction(self.new_operation)
         menu.exec(tree.viewport().mapToGlobal(position))
+
+    def _card_menu(self, menu: QMenu, node_id: str) -> None:
+        op = self.window.document.op_of(node_id)
+        if is_custom(op):
+            name = op.name
+            menu.addAction(f"Edit Operation {name}…", lambda: self.edit(name)).setObjectName("edit_operation")
 
     def _ops_changed(self) -> None:
         window = self.window

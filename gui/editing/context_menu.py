@@ -38,6 +38,10 @@ class ContextMenus:
         scene.contextMenuRequested.connect(self.open)
         scene.nodeActivated.connect(self.activate)
         scene.wireDropped.connect(self.wire_dropped)
+        self.card_extensions = []
+
+    card_extensions: list[Callable[[QMenu, str], None]]
+    """Called with a card's menu and node id while it is built."""
 
     def build(self, node_id: str | None, scene_position: QPointF) -> QMenu:
         actions, view = self.actions, self.view
@@ -55,6 +59,8 @@ class ContextMenus:
             menu.addAction(f"Edit Value of {name}…").triggered.connect(lambda: self.activate(node_id, "value"))
         menu.addAction(f"Rename {name}…").triggered.connect(lambda: self.activate(node_id, "name"))
         menu.addAction(actions.set_output)
+        for extend in self.card_extensions:  # features' own items for a card (gui/custom_ops)
+            extend(menu, node_id)
         menu.addSeparator()
         menu.addActions([actions.cut, actions.copy, actions.duplicate, actions.delete])
         return menu
