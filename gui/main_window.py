@@ -200,4 +200,5 @@ class MainWindow(QMainWindow):
         self.scene.detach()
         self.inspector.detach()
         self.inline_edit.detach()
+        self.custom_ops.detach()
         self.empty_hint.detach()

@@ -46,6 +46,10 @@ class CustomOpActions(QObject):
         self._subscriptions = subscriptions_of(self)
         self._subscriptions.subscribe(window.document.ops_changed, self._ops_changed)
 
+    def detach(self) -> None:
+        """Let go of the document (the window closes; it may outlive the window)."""
+        self._subscriptions.release()
+
     # ------------------------------------------------------------------ actions
     def ask_new(self) -> None:
         self._run(OperationDialog(self.window.document, None, self.window), "Define")
