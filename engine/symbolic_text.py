@@ -68,7 +68,10 @@ def _comparison(argument: sp.Expr) -> str:
 
 def _sum(e: sp.Add) -> tuple[str, int]:
     terms = list(e.as_ordered_terms())
-    terms = [t for t in terms if t.is_number] + [t for t in terms if not t.is_number]
+    # A positive number leads (1 + exp(x), 1 − tanh(x)²), a negative one trails (y − 1).
+    first = [t for t in terms if t.is_number and not t.could_extract_minus_sign()]
+    last = [t for t in terms if t.is_number and t.could_extract_minus_sign()]
+    terms = first + [t for t in terms if not t.is_number] + last
     pieces = [_text(terms[0])[0]]
     for term in terms[1:]:
         if term.could_extract_minus_sign():

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from engine_helpers import assert_gradient_close, finite_difference
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from engine.custom_ops import OpDefinitionError, OpFormula, with_custom_ops
@@ -229,3 +229,65 @@ def test_plain_files_never_import_sympy() -> None:
 def test_two_operations_with_one_name_are_refused() -> None:
     with pytest.raises(OpDefinitionError, match="two operations are named f"):
         with_custom_ops(OPS.copy(), [OpFormula("f", ("x",), "x"), OpFormula("f", ("x",), "2*x")])
+
+
+# ---------------------------------------------- the derivative's text is true
+def _leaf() -> st.SearchStrategy[str]:
+    return st.sampled_from(["x", "y", "2", "0.5", "3"])
+
+
+def _grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    safe = inner.map(lambda e: f"(1 + ({e})*({e}))")  # positive, for log, sqrt and a power's base
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, safe).map(lambda t: f"({t[0]}) / {t[1]}"),
+        st.tuples(safe, inner).map(lambda t: f"{t[0]} ** ({t[1]})"),
+        inner.map(lambda e: f"-({e})"),
+        st.tuples(st.sampled_from(["exp", "sin", "cos", "tanh", "sigmoid", "square"]), inner).map(
+            lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["log", "sqrt"]), safe).map(lambda t: f"{t[0]}({t[1]})"),
+    )
+
+
+_FORMULAS = st.recursive(_leaf(), _grow, max_leaves=5)
+_SUPERSCRIPT = {"²": "**2", "³": "**3", "⁴": "**4", "⁵": "**5", "⁶": "**6", "⁷": "**7", "⁸": "**8", "⁹": "**9"}
+
+
+def _as_language(text: str) -> str:
+    """The derivative as shown, read back into the expression language (for these ops the
+    notation uses only ·, −, ^, superscripts and √)."""
+    import re
+
+    text = text.replace("{", "").replace("}", "").replace("·", "*").replace("−", "-").replace("^", "**")
+    text = re.sub(r"[²³⁴⁵⁶⁷⁸⁹]", lambda m: _SUPERSCRIPT[m.group()], text)
+    return re.sub(r"√(\w+)", r"sqrt(\1)", text).replace("√(", "sqrt(")
+
+
+@settings(max_examples=25, deadline=None)
+@given(_FORMULAS, st.floats(-1.0, 1.0), st.floats(-1.0, 1.0))
+def test_the_derivative_text_computes_what_the_op_computes(formula: str, x: float, y: float) -> None:
+    """Each port's derivative as written on screen, read back and computed by the built-in
+    ops, equals the number on the edge and the finite difference of the op."""
+    from engine.custom_ops import _Forward
+    from engine.expression import parse_formula
+
+    try:
+        op = _custom(formula, ("x", "y"))
+    except OpDefinitionError:  # a constant part overflows: refused, as it should be
+        reject()
+    with np.errstate(all="ignore"):  # steep formulas overflow; the texts must still agree
+        args = (np.float64(x), np.float64(y))
+        out = op.forward(*args)
+        for port, spec in enumerate(op.ports):
+            text = _as_language(spec.derivative)
+            written = _Forward(parse_formula(text, ("x", "y")), ("x", "y"), OPS)(*args)
+            local = spec.local(args, out)
+            np.testing.assert_allclose(written, local, rtol=1e-9, atol=1e-12, err_msg=f"{formula}: {spec.derivative}")
+            if not abs(out) < 1e6:  # overflowed, or too steep for a finite difference to say
+                continue
+            h = 1e-6
+            moved = [list(args), list(args)]
+            moved[0][port] += h
+            moved[1][port] -= h
+            difference = (op.forward(*moved[0]) - op.forward(*moved[1])) / (2 * h)
+            np.testing.assert_allclose(local, difference, rtol=1e-5, atol=1e-6, err_msg=f"{formula}: {spec.derivative}")
