@@ -291,3 +291,23 @@ def test_the_derivative_text_computes_what_the_op_computes(formula: str, x: floa
             moved[1][port] -= h
             difference = (op.forward(*moved[0]) - op.forward(*moved[1])) / (2 * h)
             np.testing.assert_allclose(local, difference, rtol=1e-5, atol=1e-6, err_msg=f"{formula}: {spec.derivative}")
+
+
+# --------------------------------------------------------------- command line
+def test_eval_reads_custom_ops_and_a_refused_one_is_one_line_status_2(tmp_path, capsys) -> None:
+    import main
+
+    example = Path(__file__).resolve().parent.parent / "resources" / "examples" / "softplus_and_swish.json"
+    assert main.main(["eval", str(example)]) == 0
+    grad = json.loads(capsys.readouterr().out)["nodes"]["x"]["grad"]
+    x = -0.5
+    sigmoid = 1 / (1 + np.exp(-x))
+    assert grad == pytest.approx(sigmoid + sigmoid * (1 + x * (1 - sigmoid)), rel=1e-12)
+    data = json.loads(example.read_text(encoding="utf-8"))
+    data["graph"]["ops"]["swish"]["formula"] = "x * swish(x)"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    assert main.main(["eval", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "Cannot open bad.json: the operation swish calls itself" in captured.err

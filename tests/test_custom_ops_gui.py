@@ -146,3 +146,18 @@ def test_edit_and_delete_are_on_the_op_s_menus(example_window) -> None:
     plain = [a.text() for a in window.context_menus.build("y", window.view.mapToScene(0, 0)).actions()]
     assert not any("Operation" in text for text in plain)
     assert [a.text() for a in window.custom_ops.menu_for("swish").actions()] == ["Edit swish…", "Delete swish"]
+
+
+def test_export_draws_the_custom_ops_backward(tmp_path, qapp) -> None:
+    from PySide6.QtGui import QImage
+
+    from gui.export.subcommand import export_main
+
+    pictures = []
+    for stage in ("forward", "backward"):
+        out = tmp_path / f"{stage}.png"
+        assert export_main([str(EXAMPLE), str(out), "--stage", stage]) == 0
+        image = QImage(str(out))
+        assert image.width() > 200 and image.height() > 100
+        pictures.append(bytes(image.constBits()))
+    assert pictures[0] != pictures[1]  # backward adds the gradients
