@@ -35,6 +35,12 @@ FORMULA_LIMIT = 200
 it keeps sympy's work per definition to a fraction of a second."""
 
 
+OPS_LIMIT = 100
+"""Custom operations one graph may define: each is derived when the file opens."""
+TEXT_LIMIT = 2000
+"""Characters a formula may have (read before anything else is done with it)."""
+
+
 class OpDefinitionError(StudioError):
     """A custom operation refused, in one sentence; `place` marks where in its formula
     (None when the problem is its name or ports)."""
@@ -122,6 +128,8 @@ def builtins_of(registry: OpRegistry) -> OpRegistry:
 def with_custom_ops(base: OpRegistry, definitions: Sequence[OpFormula]) -> OpRegistry:
     """A copy of `base` with the definitions added (one `base` already has identically
     is kept); raises OpDefinitionError naming the first refused one, `base` untouched."""
+    if len(definitions) > OPS_LIMIT:
+        raise OpDefinitionError(f"it defines {len(definitions)} operations; a graph may define at most {OPS_LIMIT}")
     new = [d for d in definitions if not _already_there(base, d)]
     names = [d.name for d in new]
     twice = next((name for name in names if names.count(name) > 1), None)
@@ -170,6 +178,9 @@ def _check(definition: OpFormula, base: OpRegistry, new: Sequence[OpFormula]) ->
             raise OpDefinitionError(f"the port name {port} of {name} is reserved; choose another")
     if len(set(ports)) != len(ports):
         raise OpDefinitionError(f"the operation {name} names a port twice")
+    if len(definition.formula) > TEXT_LIMIT:
+        raise OpDefinitionError(f"the formula of {name} is longer than {TEXT_LIMIT} characters; "
+                                "split it into several operations")
     # Every new op is known while parsing (so a call of one defined later, or of itself,
     # is found below as what it is, not as an unknown function).
     known = base.copy()

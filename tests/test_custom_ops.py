@@ -153,6 +153,8 @@ def test_edge_label_shows_the_custom_derivative_with_node_names() -> None:
     ({"f": {"ports": ["x"], "formula": "sum(x)"}}, "not elementwise"),
     ({"f": {"ports": ["x"], "formula": "y"}}, "y is not a parameter"),
     ({"f": "log(x)"}, "is not an object"),
+    ({"f": {"ports": ["x"], "formula": "x" + " + x" * 1000}}, "longer than 2000 characters"),
+    ({f"f{i}": {"ports": ["x"], "formula": "x"} for i in range(101)}, "at most 100"),
 ])
 def test_refused_definitions_refuse_the_file_in_one_sentence(ops: dict, words: str) -> None:
     data = {"graph": {"ops": ops}, "nodes": [{"id": "x", "op": "input", "value": 1.0}], "edges": []}
