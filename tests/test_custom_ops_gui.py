@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from file_helpers import trigger
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from engine.document import GraphDocument
 from engine.examples import EXAMPLES_DIR
@@ -161,3 +161,15 @@ def test_export_draws_the_custom_ops_backward(tmp_path, qapp) -> None:
         assert image.width() > 200 and image.height() > 100
         pictures.append(bytes(image.constBits()))
     assert pictures[0] != pictures[1]  # backward adds the gradients
+
+
+def test_copy_as_expression_typed_back_into_the_same_document_reuses_its_ops(qtbot, example_window) -> None:
+    from engine.expression.writer import write_expression
+
+    window, document = example_window, example_window.document
+    text = write_expression(document, ["s"])
+    assert text.startswith("def softplus(x): return log(1 + exp(x))\n")
+    window.expressions.build(text.replace("s = softplus(x)", "s2 = softplus(x)"))
+    assert document.op_of("s2").name == "softplus" and len(document.custom_ops()) == 2
+    window.expressions.build("def softplus(x): return 2*x\nq = softplus(x)")  # another formula: refused
+    assert "q" not in document and "already an operation" in window.findChild(QLabel, "expression_error").text()

@@ -77,7 +77,8 @@ class _Builder:
     def definition(self, definition: Definition) -> None:
         # A custom operation (engine.custom_ops): calls of it then build like any other op.
         formula, self.registry = define(definition, self.registry)
-        self.definitions.append(formula)
+        if formula is not None:  # None: the document has this very op already
+            self.definitions.append(formula)
 
     def assign(self, statement: Assign) -> None:
         value = statement.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.custom_ops import OpDefinitionError, OpFormula, with_custom_ops
+from engine.custom_ops import CustomOp, OpDefinitionError, OpFormula, with_custom_ops
 from engine.expression.program import Call, Definition, Expr, ExpressionError, Literal, Name
 from engine.expression.writer import ATOM, INFIX, POWER, UNARY, format_value
 from engine.ops import OpRegistry
@@ -51,9 +51,14 @@ def _written(node: Call, args: list[tuple[str, int]]) -> tuple[str, int]:
     return f"{node.op}({', '.join(text for text, _ in args)})", ATOM
 
 
-def define(definition: Definition, registry: OpRegistry) -> tuple[OpFormula, OpRegistry]:
-    """The operation a `def` defines and the registry with it added; raises
-    ExpressionError at the `def` for a refused definition."""
+def define(definition: Definition, registry: OpRegistry) -> tuple[OpFormula | None, OpRegistry]:
+    """The operation a `def` defines and the registry with it added (None and the same
+    registry when the registry has that very op already); raises ExpressionError at the
+    `def` for a refused definition."""
+    existing = registry.get(definition.name)
+    if isinstance(existing, CustomOp) and existing.parsed == definition.body \
+            and existing.port_names == definition.params:
+        return None, registry
     formula = OpFormula(definition.name, definition.params, formula_text(definition.body))
     try:
         return formula, with_custom_ops(registry, [formula])

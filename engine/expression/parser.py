@@ -179,7 +179,8 @@ class _Reader:
             params.append(arg.arg)
         if not params:
             raise self.refuse(node, f"the operation {node.name} needs at least one parameter")
-        if node.name in self.registry or node.name in self.defined:
+        known = self.registry.get(node.name)
+        if node.name in self.defined or (known is not None and getattr(known, "parsed", None) is None):
             raise self.refuse(node, f"{node.name} is already an operation; give yours another name")
         body = node.body
         if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
@@ -187,6 +188,10 @@ class _Reader:
         self.defining = node.name
         expr = self.expression(body[0].value, tuple(params))
         self.defining = None
+        # A custom op the document has, defined again word for word (text copied from it
+        # and typed back) is the same op; any other definition of its name is refused.
+        if known is not None and (known.parsed != expr or known.port_names != tuple(params)):
+            raise self.refuse(node, f"{node.name} is already an operation; give yours another name")
         self.defined[node.name] = tuple(params)
         return Definition(node.name, tuple(params), expr, self.place(node))
 
