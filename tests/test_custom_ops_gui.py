@@ -173,3 +173,13 @@ def test_copy_as_expression_typed_back_into_the_same_document_reuses_its_ops(qtb
     assert document.op_of("s2").name == "softplus" and len(document.custom_ops()) == 2
     window.expressions.build("def softplus(x): return 2*x\nq = softplus(x)")  # another formula: refused
     assert "q" not in document and "already an operation" in window.findChild(QLabel, "expression_error").text()
+
+
+def test_an_op_in_use_keeps_its_name_in_the_edit_dialog(qtbot, example_window) -> None:
+    document = example_window.document
+    dialog = OperationDialog(document, document.custom_ops()[0], example_window)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("softplus2")
+    dialog.validate()
+    assert dialog.status.text() == "Nodes use softplus, so its name stays; define a new operation for another name."
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()

@@ -25,6 +25,7 @@ from engine.errors import StudioError
 from engine.ops import Op, OpRegistry
 from engine.values import format_value
 from gui import theme
+from gui.custom_ops.commands import users_of
 from gui.custom_ops.plot import FunctionPlot
 
 DELAY_MS = 250
@@ -138,6 +139,9 @@ class OperationDialog(QDialog):
             renamed = self.editing is None or self.editing.name != definition.name
             if taken is not None and is_custom(taken) and renamed:
                 raise StudioError(f"an operation named {definition.name} already exists; choose another name")
+            if self.editing is not None and renamed and users_of(self.document, self.editing.name):
+                raise StudioError(f"nodes use {self.editing.name}, so its name stays; "
+                                  "define a new operation for another name")
             if not definition.formula:
                 raise StudioError("Type the formula, for example log(1 + exp(x)).")
             registry = self.document.check_custom_ops(definitions)
