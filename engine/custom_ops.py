@@ -295,7 +295,7 @@ def _derived(definition: OpFormula, expr: Expr, registry: OpRegistry) -> CustomO
         derivatives.append(derivative)
         specs.append(PortSpec(port, formula_text(derivative), _local(local)))
     forward_text = f"{name}({', '.join('{' + p + '}' for p in ports)})"
-    summary = f"{name}({', '.join(ports)}) = {definition.formula.strip()}"
+    summary = " ".join(definition.formula.split())  # as the built-ins' summaries: what it computes
     forward = _Forward(expr, ports, registry)
     return CustomOp(name, name, CUSTOM, summary, forward_text, forward, tuple(specs),
                     definition=definition, expression=expression, derivatives=tuple(derivatives),

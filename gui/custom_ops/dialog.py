@@ -162,7 +162,7 @@ class OperationDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def _show(self, op: Op) -> None:
-        self.status.setText(f"✓ {op.summary}")
+        self.status.setText(f"✓ {op.name}({', '.join(op.port_names)}) = {op.summary}")
         self.status.setStyleSheet(f"color: {theme.VALUE.name()};")
         self.derivatives.setText("\n".join(op.derivative_text(i) for i in range(op.arity)))
         xs = np.linspace(*PLOT_RANGE, 241)
