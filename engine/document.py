@@ -5,12 +5,13 @@ anything moves, and announced through plain-Python events the canvas observes.""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 
+from engine.custom_ops import OpFormula, builtins_of, definitions_in, definitions_json, with_custom_ops
 from engine.errors import EditRefused
 from engine.evaluate import Evaluation, evaluate_plan
 from engine.events import Event
@@ -50,6 +51,8 @@ class GraphDocument:
         self.edge_added = Event()
         self.edge_removed = Event()
         self.graph_changed = Event()
+        self.ops_changed = Event()
+        """The custom operations changed: `registry` is a new registry (engine.custom_ops)."""
         self.reset = Event()
         self.changed = Event()
         """Fires after every change above, once per change."""
@@ -363,6 +366,38 @@ class GraphDocument:
         else:
             self.graph.graph[key] = value
         self._announce(self.graph_changed)
+
+    def check_custom_ops(self, definitions: Sequence[OpFormula]) -> OpRegistry:
+        """The registry the document would have with `definitions` as its custom
+        operations (in this order), derived anew. Raises a StudioError for a refused
+        definition, a node whose op would be gone, or a wire into a port its op would no
+        longer have; changes nothing."""
+        registry = with_custom_ops(builtins_of(self.registry), definitions)
+        for node_id, attrs in self.graph.nodes(data=True):
+            if attrs["op"] not in registry:
+                raise EditRefused(f"{self.name_of(node_id)} uses the operation {attrs['op']}; "
+                                  "delete that node first")
+        for source, target, port in self.graph.edges(data="port"):
+            op = registry[self.graph.nodes[target]["op"]]
+            if port >= op.arity:
+                raise EditRefused(f"the wire from {self.name_of(source)} goes into port {port} of "
+                                  f"{self.name_of(target)}, which {op.name} would no longer have")
+        return registry
+
+    def set_custom_ops(self, definitions: Sequence[OpFormula], checked: OpRegistry | None = None) -> None:
+        """Make `definitions` the document's custom operations, so every node using one
+        is evaluated with its formula as it is now; `checked` is what check_custom_ops
+        returned for them (undo and redo pass it, so nothing is derived twice). Raises as
+        check_custom_ops does, changing nothing."""
+        self.registry = self.check_custom_ops(definitions) if checked is None else checked
+        if definitions:
+            self.graph.graph["ops"] = definitions_json(definitions)
+        else:
+            self.graph.graph.pop("ops", None)
+        self._announce(self.ops_changed)
+
+    def custom_ops(self) -> list[OpFormula]:
+        return definitions_in(self.registry)
 
     def set_output(self, node_id: str | None) -> None:
         self.set_graph_attr("output", node_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from engine.custom_ops import custom_ops_used, definitions_json
 from engine.document import GraphDocument
 from engine.fileformat import GraphSpec, parse_text
 from engine.ops import OpRegistry
@@ -18,6 +19,9 @@ def extract_fragment(document: GraphDocument, node_ids: list[str]) -> dict[str, 
     chosen = set(node_ids)
     data = document.to_data()
     data["graph"] = {key: value for key, value in data["graph"].items() if key in ("format", "version")}
+    used = custom_ops_used(document.registry, {document.attrs(n)["op"] for n in chosen if n in document})
+    if used:  # the definitions travel with the nodes, so they paste into another document
+        data["graph"]["ops"] = definitions_json(used)
     data["nodes"] = [node for node in data["nodes"] if node["id"] in chosen]
     data["edges"] = [edge for edge in data["edges"] if edge["source"] in chosen and edge["target"] in chosen]
     return data

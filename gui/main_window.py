@@ -17,6 +17,7 @@ from gui.canvas.inline_edit import InlineEditor
 from gui.canvas.presenter import CanvasPresenter
 from gui.canvas.scene import GraphScene
 from gui.canvas.view import GraphView
+from gui.custom_ops.actions import CustomOpActions
 from gui.editing.actions import EditActions
 from gui.editing.context_menu import ContextMenus
 from gui.editing.editor import GraphEditor
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)
         self.lens = LensActions(self, self.presenter, self.animation, self.editor, self.menu)
         self.expressions = ExpressionActions(self)  # the expression bar and menu items: gui/expression/
+        self.custom_ops = CustomOpActions(self)  # Operation ▸ New Operation…: gui/custom_ops/
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
         self.training = TrainingActions(self, self.document, self.editor, self.scene, self.presenter, self.menu,
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
         self.scene.detach()
         self.inspector.detach()
         self.inline_edit.detach()
+        self.custom_ops.detach()
         self.empty_hint.detach()
         self.lens.detach()
         self.notes.detach()

@@ -40,6 +40,7 @@ GROUP_COLOURS = {
     "Reductions": QColor("#e0f2f1"),
     "Linear algebra": QColor("#e8eaf6"),
     "Losses": QColor("#fbe9e7"),
+    "Custom": QColor("#fff8e1"),
 }
 
 TEXT_LOD = 0.45

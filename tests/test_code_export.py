@@ -319,3 +319,41 @@ def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and words in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.json"]
+
+
+CUSTOM_TEXT = """
+def softplus(x): return log(1 + exp(x))
+def blend(a, b): return a * softplus(b) + tanh(a - b) / (1 + a * a)
+def kinky(x): return max(x, 0) + 2 ** x + log(2) * abs(x)
+def power(a, b): return (1 + a * a) ** b
+x = [[0.3, -1.2], [2.0, 0.7]]
+w = [0.5, -0.25]
+s = 1.5
+p = blend(x, w) + kinky(x - 0.1) * power(w, s)
+o = sum(p * softplus(p))
+"""
+
+
+def test_custom_operations_become_classes_whose_backward_is_the_derived_derivative(tmp_path):
+    """Each custom op is a class like the built-ins' (forward, backward), its backward the
+    derivative the app derived; the numpy script prints eval's numbers, broadcasting and
+    all, and the torch script rebuilds the same ops with torch's functions."""
+    from engine.expression.builder import build_document
+
+    evaluation = build_document(CUSTOM_TEXT).evaluation()
+    assert evaluation.ok
+    report = json.loads(json.dumps(evaluation.to_json()))
+    script = numpy_script(evaluation, "custom", "custom.json")
+    for name in ("SoftplusCustom", "BlendCustom", "KinkyCustom", "PowerCustom"):
+        assert f"class {name}:" in script
+    assert "def forward(self, a, b):" in script and "def backward(self, grad):" in script
+    assert imported_modules(script) == {"json", "numpy"}
+    numpy_out = tmp_path / "custom.py"
+    numpy_out.write_text(script, encoding="utf-8")
+    torch_out = tmp_path / "custom_torch.py"
+    torch_out.write_text(torch_script(evaluation, "custom", "custom.json"), encoding="utf-8")
+    compile(torch_out.read_text(encoding="utf-8"), torch_out.name, "exec")
+    runs = [numpy_out, torch_out] if TORCH else [numpy_out]
+    for (status, printed), path in zip(run_scripts(runs), runs):
+        assert status == 0, path.name
+        assert_same_report(printed, report, 1e-12 if path is numpy_out else 1e-9, path.name)

@@ -103,9 +103,13 @@ def test_a_name_the_document_shows_is_not_taken_twice() -> None:
     assert ("o", "o_2", 0, {"port": 0}) in built.edges
 
 
-def test_definitions_wait_for_custom_operations() -> None:
-    with pytest.raises(ExpressionError, match=r"^line 1, column 1: custom operations \(def sq\)"):
-        build_document("def sq(x): return x * x\ny = sq(a)")
+def test_a_definition_defines_a_custom_operation() -> None:
+    document = build_document("def softplus(x): return log(1 + exp(x))\nx = 0.5\ny = softplus(x)")
+    assert document.graph_attr("ops") == {"softplus": {"ports": ["x"], "formula": "log(1 + exp(x))"}}
+    assert document.op_of("y").name == "softplus"
+    assert float(document.evaluation().grad("x")) == pytest.approx(1 / (1 + np.exp(-0.5)), rel=1e-12)
+    with pytest.raises(ExpressionError, match=r"^line 1, column 1: exp is already an operation"):
+        build_document("def exp(x): return x\ny = exp(1)")
 
 
 def test_text_without_an_assignment_builds_nothing() -> None:

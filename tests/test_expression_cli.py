@@ -40,7 +40,7 @@ def test_build_from_a_file_and_from_standard_input(tmp_path, capsys, monkeypatch
 @pytest.mark.parametrize(("args", "says"), [
     (["-e", "o = tanh(x.w)"], "-e: line 1, column 10: attribute access (x.y) is not allowed"),
     (["-e", "y = 1\ny = foo(y)"], "-e: line 2, column 5: there is no operation named foo"),
-    (["-e", "def f(x): return x\ny = f(2)"], "-e: line 1, column 1: custom operations (def f) cannot be built yet"),
+    (["-e", "def f(x): return f(x)\ny = f(2)"], "-e: line 1, column 18: f calls itself"),
     ([], "main.py build: give exactly one of FILE, - (standard input) or -e TEXT"),
     (["missing.txt"], "missing.txt: cannot read it"),
 ])

@@ -14,7 +14,9 @@ from typing import Any
 
 import networkx as nx
 
+from engine.custom_ops import OpFormula, definitions_json, with_custom_ops
 from engine.document import GraphDocument
+from engine.expression.defining import define
 from engine.expression.names import safe_name
 from engine.expression.parser import LINE_BREAK, parse_program
 from engine.expression.program import Assign, Call, Definition, Expr, ExpressionError, Literal, Name, Place, Program
@@ -40,6 +42,10 @@ class Built:
     output: str | None = None
     names: dict[str, str] = field(default_factory=dict)
     """Each name the text binds at its end → the node id it names."""
+    definitions: list[OpFormula] = field(default_factory=list)
+    """The custom operations the text defines (`def`), for the document's registry."""
+    registry: OpRegistry | None = field(default=None, compare=False, repr=False)
+    """The document's ops with those definitions (None: the document's own)."""
 
 
 class _Builder:
@@ -55,6 +61,7 @@ class _Builder:
         self.wires: list[tuple[int | str, int, int]] = []
         """(source: new index or existing id, target new index, port)."""
         self.output: int | str | None = None
+        self.definitions: list[OpFormula] = []
 
     # ----------------------------------------------------------------- program
     def run(self, program: Program) -> None:
@@ -68,10 +75,10 @@ class _Builder:
                                                      "for example y = tanh(x)")
 
     def definition(self, definition: Definition) -> None:
-        # The custom-operations work accepts this: register the op in the document's
-        # registry here, and calls of it then build like any other op.
-        raise ExpressionError(definition.place, f"custom operations (def {definition.name}) "
-                                                "cannot be built yet; write the formula out where it is used")
+        # A custom operation (engine.custom_ops): calls of it then build like any other op.
+        formula, self.registry = define(definition, self.registry)
+        if formula is not None:  # None: the document has this very op already
+            self.definitions.append(formula)
 
     def assign(self, statement: Assign) -> None:
         value = statement.value
@@ -188,7 +195,8 @@ class _Builder:
         for node_id, attrs in zip(ids, self.nodes):
             x, y = positions[node_id]
             nodes.append((node_id, {**attrs, "x": x + centre[0], "y": y + centre[1]}))
-        built = Built(nodes, edges)
+        built = Built(nodes, edges, definitions=self.definitions,
+                      registry=self.registry if self.definitions else None)
         built.output = self._id(self.output, ids)
         built.names = {name: self._id(node, ids) for name, node in self.scope.items()}
         return built
@@ -225,6 +233,9 @@ def build_document(text: str, registry: OpRegistry | None = None) -> GraphDocume
     program = parse_program(text, registry)
     built = build_fragment(program, GraphDocument(registry))
     graph: dict[str, Any] = {"format": FORMAT, "version": VERSION, "output": built.output}
+    if built.definitions:
+        graph["ops"] = definitions_json(built.definitions)
+        registry = with_custom_ops(registry, built.definitions)
     name = _last_statement_text(text, program)
     if name:
         graph["name"] = name

@@ -109,6 +109,8 @@ class _Reader:
         self.lines = LINE_BREAK.split(text)
         self.registry = registry
         self.defined: dict[str, tuple[str, ...]] = {}
+        self.defining: str | None = None
+        """The operation whose body is being read (it cannot call itself)."""
 
     # ------------------------------------------------------------------ places
     def _column(self, line: int, byte_offset: int | None) -> int:
@@ -177,12 +179,19 @@ class _Reader:
             params.append(arg.arg)
         if not params:
             raise self.refuse(node, f"the operation {node.name} needs at least one parameter")
-        if node.name in self.registry or node.name in self.defined:
+        known = self.registry.get(node.name)
+        if node.name in self.defined or (known is not None and getattr(known, "parsed", None) is None):
             raise self.refuse(node, f"{node.name} is already an operation; give yours another name")
         body = node.body
         if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
             raise self.refuse(body[0], f"the body of {node.name} must be one line: return EXPR")
+        self.defining = node.name
         expr = self.expression(body[0].value, tuple(params))
+        self.defining = None
+        # A custom op the document has, defined again word for word (text copied from it
+        # and typed back) is the same op; any other definition of its name is refused.
+        if known is not None and (known.parsed != expr or known.port_names != tuple(params)):
+            raise self.refuse(node, f"{node.name} is already an operation; give yours another name")
         self.defined[node.name] = tuple(params)
         return Definition(node.name, tuple(params), expr, self.place(node))
 
@@ -199,6 +208,8 @@ class _Reader:
             reason = _REFUSED_EXPRESSIONS.get(type(func), "only an operation can be called, by its name")
             raise self.refuse(func, reason)
         name = func.id
+        if name == self.defining:
+            raise self.refuse(func, f"{name} calls itself; an operation cannot be recursive")
         if name in self.defined:
             return name, self.defined[name]
         op = self.registry.get(name)

@@ -9,12 +9,13 @@ from dataclasses import replace
 from engine.document import GraphDocument
 from engine.expression.builder import Built
 from engine.layout import CARD_GAP, CARD_WIDTH, COLUMN_SPACING, card_height
+from engine.ops import OpRegistry
 
 Box = tuple[float, float, float, float]
 
 
-def _box(document: GraphDocument, op: str, x: float, y: float) -> Box:
-    half = card_height(document.registry[op].arity) / 2
+def _box(registry: OpRegistry, op: str, x: float, y: float) -> Box:
+    half = card_height(registry[op].arity) / 2
     return x - CARD_WIDTH / 2, y - half, x + CARD_WIDTH / 2, y + half
 
 
@@ -39,11 +40,12 @@ def place_beside(built: Built, document: GraphDocument, centre: tuple[float, flo
     else:
         dx = centre[0] - (min(xs) + max(xs)) / 2
         dy = centre[1] - (min(ys) + max(ys)) / 2
-    boxes = [_box(document, attrs["op"], attrs["x"] + dx, attrs["y"] + dy) for _, attrs in built.nodes]
+    registry = built.registry or document.registry  # with the ops the text defines
+    boxes = [_box(registry, attrs["op"], attrs["x"] + dx, attrs["y"] + dy) for _, attrs in built.nodes]
     left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
     right_edge, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
     covered = [box for node_id in document.node_ids()
-               for box in [_box(document, document.attrs(node_id)["op"], *document.position(node_id))]
+               for box in [_box(document.registry, document.attrs(node_id)["op"], *document.position(node_id))]
                if box[0] < right_edge + CARD_GAP and left - CARD_GAP < box[2]]
     if any(box[1] < bottom + CARD_GAP and top - CARD_GAP < box[3] for box in covered):
         dy += max(box[3] for box in covered) + CARD_GAP * 2 - top

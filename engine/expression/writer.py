@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
+from engine.custom_ops import custom_ops_used
 from engine.document import GraphDocument
 from engine.errors import StudioError
 from engine.expression.names import safe_name
@@ -141,6 +142,10 @@ class ExpressionWriter:
         name = self.document.name if len(self.chosen) == len(self.document) else ""
         if name:
             lines.append(f"# {' '.join(name.split())}")
+        used = {self.document.op_of(node_id).name for node_id in self.chosen}
+        for definition in custom_ops_used(self.document.registry, used):  # engine.custom_ops
+            formula = " ".join(definition.formula.split())
+            lines.append(f"def {definition.name}({', '.join(definition.ports)}): return {formula}")
         for node_id in self.order():
             op = self.document.op_of(node_id)
             if op.is_leaf:

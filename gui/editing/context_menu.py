@@ -35,7 +35,7 @@ class ContextMenus:
         self.quick_add = quick_add
         self.add_choice = add_choice
         self.open_quick_add = open_quick_add
-        self.node_items: list[Callable[[QMenu, str], object]] = []
+        self.card_extensions: list[Callable[[QMenu, str], object]] = []
         """Features add their own items to a card's menu: each is called with the menu and the node."""
         scene.contextMenuRequested.connect(self.open)
         scene.nodeActivated.connect(self.activate)
@@ -57,8 +57,8 @@ class ContextMenus:
             menu.addAction(f"Edit Value of {name}…").triggered.connect(lambda: self.activate(node_id, "value"))
         menu.addAction(f"Rename {name}…").triggered.connect(lambda: self.activate(node_id, "name"))
         menu.addAction(actions.set_output)
-        for add_items in self.node_items:
-            add_items(menu, node_id)
+        for extend in self.card_extensions:  # features' own items (gui/custom_ops, gui/training)
+            extend(menu, node_id)
         menu.addSeparator()
         menu.addActions([actions.cut, actions.copy, actions.duplicate, actions.delete])
         return menu

@@ -193,9 +193,25 @@ class GraphEditor(QObject):
             cx, cy = bounding_centre(spec)
             offset = (at[0] - cx, at[1] - cy)
         nodes, edges = place_fragment(self.document, spec, offset)
-        if self.push(commands.insert_fragment_command(self.document, nodes, edges, verb)):
+        command = commands.insert_fragment_command(self.document, nodes, edges, verb)
+        if not self._define_pasted_ops(command, spec):
+            return []
+        if self.push(command):
             return [node_id for node_id, _ in nodes]
         return []
+
+    def _define_pasted_ops(self, command: commands.CompoundCommand, spec) -> bool:
+        """Custom ops the fragment brought and this document lacks are defined first, in
+        the same undo step (gui.custom_ops); False, with a message, if refused."""
+        from gui.custom_ops.commands import pasted_ops_command
+        try:
+            define = pasted_ops_command(self.document, spec.registry)
+        except StudioError as error:
+            self.message.emit(f"The pasted operations cannot be added: {sentence(error)}")
+            return False
+        if define is not None:
+            command.parts.insert(0, define)
+        return True
 
     # ---------------------------------------------------------------- layout
     def arrange(self) -> None:

@@ -18,6 +18,7 @@ from engine.expression.placing import place_beside
 from engine.expression.program import ExpressionError
 from engine.expression.writer import write_expression
 from engine.layout import CARD_WIDTH
+from gui.custom_ops.commands import SetCustomOpsCommand
 from gui.editing.commands import CompoundCommand, InsertEdgeCommand, InsertNodeCommand, SetGraphAttrCommand
 from gui.editing.editor import sentence
 from gui.expression.bar import ExpressionBar
@@ -84,6 +85,8 @@ class ExpressionActions:
         shown = " ".join(text.split())
         shown = shown if len(shown) <= SHOWN_TEXT else shown[:SHOWN_TEXT - 1] + "…"
         command = CompoundCommand(f"Type {shown}")
+        if built.definitions:  # def lines: custom operations (gui/custom_ops), defined first
+            SetCustomOpsCommand(document, [*document.custom_ops(), *built.definitions], "Define", command)
         for node_id, attrs in built.nodes:
             InsertNodeCommand(document, node_id, attrs, command)
         for source, target, key, attrs in built.edges:

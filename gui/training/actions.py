@@ -88,7 +88,7 @@ class TrainingActions:
         train_menu.addAction(show_dock)
         menu("&View").addAction(show_dock)
         self._add_to_file_menu(menu("&File"))
-        context_menus.node_items.append(self._context_items)
+        context_menus.card_extensions.append(self._context_items)
 
         session.runningChanged.connect(self._running_changed)
         session.message.connect(show_message)
