@@ -17,6 +17,7 @@ import numpy as np
 import sympy as sp
 
 from engine.expression.program import Call, Expr, ExpressionError, Literal, Name
+from engine.expression.program import fold as fold_tree
 from engine.values import Value
 
 SMALL_INTEGER = 1000
@@ -58,25 +59,15 @@ def to_sympy(expr: Expr, ports: Sequence[str], inline: Mapping[str, tuple[Sequen
     `fold(op, numbers)`: the float value of a built-in op on numbers, so that a constant
     part (`10**10**10`) is one float, never an exact integer sympy would grow without end."""
     symbols = {port: symbol(port) for port in ports}
-    results: list[sp.Expr] = []
-    stack: list[tuple[bool, Expr]] = [(False, expr)]
-    while stack:
-        made, node = stack.pop()
-        if isinstance(node, Literal):
-            if not isinstance(node.value, float):
-                raise ExpressionError(node.place, "a formula may use numbers, not lists of numbers")
-            results.append(number(node.value))
-        elif isinstance(node, Name):
-            results.append(symbols[node.name])
-        elif not made:
-            stack.append((True, node))
-            stack.extend((False, arg) for arg in reversed(node.args))
-        else:
-            count = len(node.args)
-            args = results[len(results) - count:]
-            del results[len(results) - count:]
-            results.append(_call(node, args, inline, fold))
-    return results[0]
+
+    def leaf(node: Literal | Name) -> sp.Expr:
+        if isinstance(node, Name):
+            return symbols[node.name]
+        if not isinstance(node.value, float):
+            raise ExpressionError(node.place, "a formula may use numbers, not lists of numbers")
+        return number(node.value)
+
+    return fold_tree(expr, leaf, lambda node, args: _call(node, args, inline, fold))
 
 
 def _call(node: Call, args: list[sp.Expr], inline: Mapping[str, tuple[Sequence[str], sp.Expr]],

@@ -6,31 +6,21 @@ from __future__ import annotations
 import numpy as np
 
 from engine.custom_ops import CustomOp, OpDefinitionError, OpFormula, with_custom_ops
-from engine.expression.program import Call, Definition, Expr, ExpressionError, Literal, Name
+from engine.expression.program import Call, Definition, Expr, ExpressionError, Literal, Name, fold
 from engine.expression.writer import ATOM, INFIX, POWER, UNARY, format_value
 from engine.ops import OpRegistry
 
 
 def formula_text(expr: Expr) -> str:
     """The expression as the language writes it, brackets only where they are needed."""
-    results: list[tuple[str, int]] = []
-    stack: list[tuple[bool, Expr]] = [(False, expr)]
-    while stack:
-        made, node = stack.pop()
-        if isinstance(node, Literal):
-            text = format_value(node.value if isinstance(node.value, float) else np.array(node.value))
-            results.append((text, UNARY if text.startswith("-") else ATOM))
-        elif isinstance(node, Name):
-            results.append((node.name, ATOM))
-        elif not made:
-            stack.append((True, node))
-            stack.extend((False, arg) for arg in reversed(node.args))
-        else:
-            count = len(node.args)
-            args = results[len(results) - count:]
-            del results[len(results) - count:]
-            results.append(_written(node, args))
-    return results[0][0]
+    return fold(expr, _leaf_text, _written)[0]
+
+
+def _leaf_text(node: Literal | Name) -> tuple[str, int]:
+    if isinstance(node, Name):
+        return node.name, ATOM
+    text = format_value(node.value if isinstance(node.value, float) else np.array(node.value))
+    return text, UNARY if text.startswith("-") else ATOM
 
 
 def _written(node: Call, args: list[tuple[str, int]]) -> tuple[str, int]:

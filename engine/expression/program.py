@@ -8,10 +8,13 @@ An expression is a `Literal` (a number or a nested list of numbers), a `Name`, o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from engine.errors import StudioError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -125,3 +128,23 @@ def walk(expr: Expr) -> Iterator[Expr]:
         yield node
         if isinstance(node, Call):
             pending.extend(reversed(node.args))
+
+
+def fold(expr: Expr, leaf: Callable[[Literal | Name], T], call: Callable[[Call, list[T]], T]) -> T:
+    """The expression computed bottom-up without recursion: `leaf` gives each literal's
+    and name's result, `call` each call's from its arguments' results, in order."""
+    results: list[T] = []
+    stack: list[tuple[bool, Expr]] = [(False, expr)]
+    while stack:
+        made, node = stack.pop()
+        if isinstance(node, (Literal, Name)):
+            results.append(leaf(node))
+        elif not made:
+            stack.append((True, node))
+            stack.extend((False, arg) for arg in reversed(node.args))
+        else:
+            count = len(node.args)
+            args = results[len(results) - count:]
+            del results[len(results) - count:]
+            results.append(call(node, args))
+    return results[0]
