@@ -65,7 +65,7 @@ def run_eval(argv: list[str]) -> int:
                     return _fail(str(usage_error))
         try:
             if args.check:
-                from engine.gradcheck import check_gradients, report_with_check
+                from engine.lens.gradcheck import check_gradients, report_with_check
 
                 sys.stdout.write(report_with_check(evaluation, check_gradients(evaluation), tangents))
             for piece in () if args.check else report_pieces(evaluation, tangents=tangents):

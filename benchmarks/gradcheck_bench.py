@@ -1,4 +1,4 @@
-"""How long the gradient check (engine.gradcheck) takes on random graphs of a few
+"""How long the gradient check (engine.lens.gradcheck) takes on random graphs of a few
 hundred to a few thousand nodes (benchmarks/make_graph.py's add/mul/relu DAGs),
 as the Lens menu's Gradient Check runs it after every edit.
 
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.make_graph import random_dag
 from engine.evaluate import evaluate_plan
 from engine.fileformat import parse_data
-from engine.gradcheck import check_gradients
+from engine.lens.gradcheck import check_gradients
 from engine.report import plan_from_spec
 
 

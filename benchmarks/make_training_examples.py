@@ -12,10 +12,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.datasets import toy_dataset
 from engine.document import GraphDocument
 from engine.fileformat import FORMAT, VERSION, parse_data, write_json_atomic
-from engine.networks import mlp_data
+from engine.training.datasets import toy_dataset
+from engine.training.networks import mlp_data
 from engine.values import value_to_json
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"

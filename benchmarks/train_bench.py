@@ -17,11 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from engine.datasets import toy_dataset
 from engine.fileformat import parse_data
-from engine.networks import mlp_data
 from engine.report import plan_from_spec
-from engine.training import Trainer, trainable_ids
+from engine.training.datasets import toy_dataset
+from engine.training.networks import mlp_data
+from engine.training.run import Trainer, trainable_ids
 
 
 def ours(data: dict[str, Any], optimizer: str, lr: float, steps: int) -> tuple[float, list[float]]:

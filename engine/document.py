@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from engine.custom_ops import OpFormula, builtins_of, definitions_in, definitions_json, with_custom_ops
+from engine.custom.definitions import OpFormula, builtins_of, definitions_in, definitions_json, with_custom_ops
 from engine.errors import EditRefused
 from engine.evaluate import Evaluation, evaluate_plan
 from engine.events import Event
@@ -52,7 +52,7 @@ class GraphDocument(GraphReading):
         self.edge_removed = Event()
         self.graph_changed = Event()
         self.ops_changed = Event()
-        """The custom operations changed: `registry` is a new registry (engine.custom_ops)."""
+        """The custom operations changed: `registry` is a new registry (engine.custom.definitions)."""
         self.reset = Event()
         self.changed = Event()
         """Fires after every change above, once per change."""

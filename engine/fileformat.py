@@ -268,8 +268,8 @@ def parse_data(data: Any, registry: OpRegistry | None = None, *, adopt: bool = F
     """
     graph, raw_nodes, raw_edges = _check_header(data)
     registry = OPS.copy() if registry is None else registry
-    if "ops" in graph:  # custom operations (engine.custom_ops; sympy only for these files)
-        from engine.custom_ops import file_registry
+    if "ops" in graph:  # custom operations (engine.custom.definitions; sympy only for these files)
+        from engine.custom.definitions import file_registry
         registry = file_registry(graph["ops"], registry)
     nodes, index, ops = _parse_nodes(raw_nodes, registry, adopt)
     if keep_edges:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.custom_ops import custom_ops_used, definitions_json
+from engine.custom.definitions import custom_ops_used, definitions_json
 from engine.document import GraphDocument
 from engine.fileformat import GraphSpec, parse_text
 from engine.ops import OpRegistry

@@ -1,4 +1,4 @@
-"""Custom operations (engine.custom_ops): derivatives derived with sympy from the formula
+"""Custom operations (engine.custom.definitions): derivatives derived with sympy from the formula
 agree with the built-in ops' own, gradients and tangents agree with central finite
 differences, every refusal is one sentence leaving things untouched, and fuzzed formulas
 never raise anything but a refusal."""
@@ -16,13 +16,13 @@ from engine_helpers import assert_gradient_close, finite_difference
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from engine.custom_ops import OpDefinitionError, OpFormula, with_custom_ops
+from engine.custom.definitions import OpDefinitionError, OpFormula, with_custom_ops
+from engine.custom.symbolic import BUILDERS
 from engine.document import GraphDocument
 from engine.errors import FileFormatError, StudioError
 from engine.fileformat import parse_data
 from engine.ops import OPS
 from engine.steps import BackwardStep
-from engine.symbolic import BUILDERS
 from engine.tangent import tangent_pass
 
 FEW = settings(max_examples=8, deadline=None)
@@ -270,7 +270,7 @@ def _as_language(text: str) -> str:
 def test_the_derivative_text_computes_what_the_op_computes(formula: str, x: float, y: float) -> None:
     """Each port's derivative as written on screen, read back and computed by the built-in
     ops, equals the number on the edge and the finite difference of the op."""
-    from engine.custom_ops import _Forward
+    from engine.custom.definitions import _Forward
     from engine.expression import parse_formula
 
     try:

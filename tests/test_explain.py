@@ -1,4 +1,4 @@
-"""Explain (engine.explain): each sentence is checked against the step's own numbers,
+"""Explain (engine.lens.explain): each sentence is checked against the step's own numbers,
 so what it says the gate does is what the gate did."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from engine_helpers import op_document
 from engine.document import GraphDocument
 from engine.evaluate import evaluate_plan
 from engine.examples import EXAMPLES_DIR
-from engine.explain import explain
 from engine.fileformat import read_file
+from engine.lens.explain import explain
 from engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 
 

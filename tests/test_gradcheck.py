@@ -1,4 +1,4 @@
-"""The gradient check (engine.gradcheck): numeric gradients against hand-derived
+"""The gradient check (engine.lens.gradcheck): numeric gradients against hand-derived
 derivatives, kinks warned rather than failed, bug mode caught, and `eval --check`."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from engine.document import GraphDocument
 from engine.evaluate import evaluate_plan
 from engine.examples import EXAMPLES_DIR
 from engine.fileformat import read_file
-from engine.gradcheck import FAIL, KINK, OK, check_gradients, relative_error
+from engine.lens.gradcheck import FAIL, KINK, OK, check_gradients, relative_error
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from animation_helpers import example_document, open_window
 from PySide6.QtWidgets import QToolBar
 
 from engine.examples import EXAMPLES_DIR as EXAMPLES_DIR_PATH
-from engine.gradcheck import FAIL, OK
+from engine.lens.gradcheck import FAIL, OK
 from engine.steps import struck
 from engine.trace import BackwardStep
 from engine.values import format_value

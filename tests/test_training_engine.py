@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.boundary import BoundarySource, boundary_image, find_boundary, predict
-from engine.datasets import DATASETS, read_csv, toy_dataset
 from engine.document import GraphDocument
 from engine.errors import BadValue, EditRefused, FileFormatError, StudioError
 from engine.evaluate import evaluate_plan
 from engine.fileformat import parse_data
-from engine.networks import mlp_data
-from engine.optimizers import SGD, Adam, Momentum, make_optimizer
 from engine.report import plan_from_spec
-from engine.training import CompiledGraph, LossNotFinite, Trainer, TrainingError, trainable_ids
+from engine.training.boundary import BoundarySource, boundary_image, find_boundary, predict
+from engine.training.datasets import DATASETS, read_csv, toy_dataset
+from engine.training.networks import mlp_data
+from engine.training.optimizers import SGD, Adam, Momentum, make_optimizer
+from engine.training.run import CompiledGraph, LossNotFinite, Trainer, TrainingError, trainable_ids
 from tests.engine_helpers import finite_difference
 
 

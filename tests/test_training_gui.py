@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from engine.boundary import GRID
 from engine.document import GraphDocument
 from engine.examples import EXAMPLES_DIR
 from engine.fileformat import read_file
+from engine.training.boundary import GRID
 from engine.values import format_number
 from gui.training import actions as training_actions
 from gui.training.session import MAX_SPEED

@@ -4,7 +4,7 @@ port, each `unbroadcast(local · grad)` as the engine computes it.
 
 The code is printed from the sympy trees the app built from the parsed formula (never
 from the user's text), piece by piece in the same order of operations as the engine's
-own numpy walk (engine/symbolic.py), so the script's numbers are the engine's."""
+own numpy walk (engine/custom/symbolic.py), so the script's numbers are the engine's."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.codegen.names import identifier
 from engine.codegen.templates import OpCode
-from engine.custom_ops import CustomOp
+from engine.custom.definitions import CustomOp
 from engine.ops import Op
 
 _CLASH = frozenset({"self", "np", "grad", "unbroadcast", "torch"})

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from engine.custom_ops import OpFormula, definitions_json, with_custom_ops
+from engine.custom.definitions import OpFormula, definitions_json, with_custom_ops
 from engine.document import GraphDocument
 from engine.expression.defining import define
 from engine.expression.names import safe_name
@@ -75,7 +75,7 @@ class _Builder:
                                                      "for example y = tanh(x)")
 
     def definition(self, definition: Definition) -> None:
-        # A custom operation (engine.custom_ops): calls of it then build like any other op.
+        # A custom operation (engine.custom.definitions): calls of it then build like any other op.
         formula, self.registry = define(definition, self.registry)
         if formula is not None:  # None: the document has this very op already
             self.definitions.append(formula)

@@ -1,11 +1,11 @@
 """`def NAME(P): return EXPR` in a program: the custom operation it defines
-(engine.custom_ops), with its formula written back as text for the file."""
+(engine.custom.definitions), with its formula written back as text for the file."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.custom_ops import CustomOp, OpDefinitionError, OpFormula, with_custom_ops
+from engine.custom.definitions import CustomOp, OpDefinitionError, OpFormula, with_custom_ops
 from engine.expression.program import Call, Definition, Expr, ExpressionError, Literal, Name, fold
 from engine.expression.writer import ATOM, INFIX, POWER, UNARY, format_value
 from engine.ops import OpRegistry

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
-from engine.custom_ops import custom_ops_used
+from engine.custom.definitions import custom_ops_used
 from engine.document import GraphDocument
 from engine.errors import StudioError
 from engine.expression.names import safe_name
@@ -143,7 +143,7 @@ class ExpressionWriter:
         if name:
             lines.append(f"# {' '.join(name.split())}")
         used = {self.document.op_of(node_id).name for node_id in self.chosen}
-        for definition in custom_ops_used(self.document.registry, used):  # engine.custom_ops
+        for definition in custom_ops_used(self.document.registry, used):  # engine.custom.definitions
             formula = " ".join(definition.formula.split())
             lines.append(f"def {definition.name}({', '.join(definition.ports)}): return {formula}")
         for node_id in self.order():

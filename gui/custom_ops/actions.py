@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
 
-from engine.custom_ops import is_custom
+from engine.custom.definitions import is_custom
 from engine.errors import StudioError
 from gui.custom_ops.commands import SetCustomOpsCommand, delete_op_command, users_of
 from gui.custom_ops.dialog import OperationDialog

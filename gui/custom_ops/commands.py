@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.custom_ops import OpFormula, builtins_of, with_custom_ops
+from engine.custom.definitions import OpFormula, builtins_of, with_custom_ops
 from engine.document import GraphDocument
 from engine.ops import OpRegistry
 from gui.editing.commands import CompoundCommand, DocumentCommand, remove_items_command
@@ -50,7 +50,7 @@ def delete_op_command(document: GraphDocument, name: str) -> CompoundCommand:
 def pasted_ops_command(document: GraphDocument, registry: OpRegistry) -> SetCustomOpsCommand | None:
     """Define the custom ops of a pasted fragment's `registry` that the document lacks
     (None when it has them all); raises a StudioError if they are refused."""
-    from engine.custom_ops import definitions_in
+    from engine.custom.definitions import definitions_in
 
     missing = [d for d in definitions_in(registry) if d.name not in document.registry]
     if not missing:

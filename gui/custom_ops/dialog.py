@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.custom_ops import OpFormula, is_custom
-from engine.derivative_check import HELD, along, check
+from engine.custom.definitions import OpFormula, is_custom
+from engine.custom.derivative_check import HELD, along, check
 from engine.document import GraphDocument
 from engine.errors import StudioError
 from engine.ops import Op, OpRegistry

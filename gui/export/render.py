@@ -29,14 +29,14 @@ _CAPTION_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 def step_caption(trace, applied: int | None, explain: bool = False) -> str:
     """The subtitle for the state after `applied` steps: `backward 5/10:   ∂o/∂… = …`
     (the step's caption, or its label); empty before the first step and while editing.
-    With `explain`, a second line names the step's pattern (engine.explain)."""
+    With `explain`, a second line names the step's pattern (engine.lens.explain)."""
     if not applied:
         return ""
     step = trace.steps[applied - 1]
     caption = getattr(step, "caption", None)
     text = f"{trace.position_text(applied)}:   {caption() if callable(caption) else step.label()}"
     if explain:
-        from engine.explain import explain as explain_step
+        from engine.lens.explain import explain as explain_step
 
         words = explain_step(step)
         text += f"\n{words}" if words else ""

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSlider, QToolBar
 
-from engine.gradcheck import FAIL, GradientCheck
+from engine.lens.gradcheck import FAIL, GradientCheck
 from engine.values import format_value
 from gui.lens.badges import GradientBadges
 from gui.lens.nudge import STEP, Nudge

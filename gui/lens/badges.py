@@ -1,5 +1,5 @@
 """Gradient-check badges: a tick, a cross or a warning on each input card the output
-depends on, its relative error on hover. The check (engine.gradcheck) runs after
+depends on, its relative error on hover. The check (engine.lens.gradcheck) runs after
 every evaluation while the badges are on; the badges are children of the cards, so
 they move with them and go with them."""
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from engine.gradcheck import FAIL, KINK, OK, GradientCheck, InputCheck, check_gradients
+from engine.lens.gradcheck import FAIL, KINK, OK, GradientCheck, InputCheck, check_gradients
 from gui import theme
 from gui.canvas.node_item import NodeItem
 

@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QStyle, QWidget
 
-from engine.datasets import DATASETS, read_csv, toy_dataset
 from engine.document import GraphDocument
 from engine.errors import StudioError
-from engine.optimizers import OPTIMIZERS
+from engine.training.datasets import DATASETS, read_csv, toy_dataset
+from engine.training.optimizers import OPTIMIZERS
 from gui.editing.commands import CompoundCommand, add_node_command
 from gui.files.dialogs import last_directory, remember_directory
 from gui.observing import subscriptions_of

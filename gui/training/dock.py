@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.boundary import boundary_image, find_boundary
 from engine.evaluate import Evaluation
-from engine.optimizers import OPTIMIZERS
-from engine.training import trainable_ids
+from engine.training.boundary import boundary_image, find_boundary
+from engine.training.optimizers import OPTIMIZERS
+from engine.training.run import trainable_ids
 from engine.values import format_number
 from gui.observing import subscriptions_of
 from gui.training.session import MAX_SPEED, TrainingSession

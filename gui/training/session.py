@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoCommand
 
 from engine.document import GraphDocument
 from engine.errors import StudioError
-from engine.training import LossNotFinite, Trainer, trainable_ids
+from engine.training.run import LossNotFinite, Trainer, trainable_ids
 from engine.values import Value
 from gui.observing import subscriptions_of
 from gui.training.commands import SetValuesCommand, TrainRunCommand

@@ -67,7 +67,7 @@ def train_main(argv: list[str]) -> int:
     from engine.errors import StudioError
     from engine.fileformat import read_file, spec_to_data, write_json_atomic
     from engine.report import plan_from_spec
-    from engine.training import Trainer, trainable_ids
+    from engine.training.run import Trainer, trainable_ids
 
     name = Path(args.graph).name
     try:

@@ -3,7 +3,7 @@
 A step is forward, backward, then an update of every parameter from its gradient
 of the output (the loss, summed when it is not a scalar). Per step the cost is all
 Python overhead around small numpy calls, so the graph is compiled once into flat
-lists of closures over integer indices (engine.kernels): a step runs one closure per
+lists of closures over integer indices (engine.training.kernels): a step runs one closure per
 node forward and one per wire backward, with no dict, networkx or Plan lookups,
 nothing for the nodes the output does not depend on, and no gradient for what no
 parameter feeds (the data).
@@ -19,9 +19,9 @@ import numpy as np
 
 from engine.errors import StudioError
 from engine.evaluate import evaluate_plan
-from engine.kernels import backward_kernel, forward_kernel
-from engine.optimizers import Optimizer, make_optimizer
 from engine.plan import Plan
+from engine.training.kernels import backward_kernel, forward_kernel
+from engine.training.optimizers import Optimizer, make_optimizer
 from engine.values import Value
 
 

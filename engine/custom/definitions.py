@@ -3,7 +3,7 @@ whose derivatives the app derives.
 
 A definition is a name, its ports and a formula in the expression language. It is read by
 our own parser (engine.expression), turned into a sympy expression node by node, and
-differentiated and simplified per port (engine.symbolic); nothing the user typed is ever
+differentiated and simplified per port (engine.custom.symbolic); nothing the user typed is ever
 run. The op's values come from its parsed formula and the built-in ops' own forwards, its
 local derivatives from the derived expressions, so the default vector-Jacobian and
 Jacobian-vector products (unbroadcast(local · ḡ), local · ṫ) make reverse and forward mode
@@ -218,7 +218,7 @@ def file_registry(raw: Any, base: OpRegistry) -> OpRegistry:
 
 
 def _check_usable(name: str, op: Op, place: Place) -> None:
-    from engine.symbolic import BUILDERS
+    from engine.custom.symbolic import BUILDERS
 
     if isinstance(op, CustomOp) or op.name in BUILDERS:
         return
@@ -269,8 +269,8 @@ def _in_dependency_order(new: Sequence[OpFormula], parsed: dict[str, Expr]) -> l
 
 def _derived(definition: OpFormula, expr: Expr, registry: OpRegistry) -> CustomOp:
     """The op, its derivatives derived; `registry` holds every op the formula calls."""
-    from engine import symbolic
-    from engine.symbolic_text import formula_text
+    from engine.custom import symbolic
+    from engine.custom.symbolic_text import formula_text
 
     name, ports = definition.name, definition.ports
     inline = {op.name: (op.definition.ports, op.expression) for op in registry

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.kernels import forward_kernel
 from engine.plan import Plan
+from engine.training.kernels import forward_kernel
 from engine.values import Value
 
 GRID = 96

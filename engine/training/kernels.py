@@ -1,4 +1,4 @@
-"""One closure per node forward and per wire backward, for training (engine.training).
+"""One closure per node forward and per wire backward, for training (engine.training.run).
 
 Each closure reads and writes a flat list of values (and of gradients) by integer
 index: what a step of training runs thousands of times a second. The backward

@@ -4,7 +4,7 @@ notation, and their numbers from numpy.
 The sympy expression is built here node by node from the parsed tree (engine.expression),
 never from text: `sympify` and `parse_expr` run `eval`, and a formula is a user's text.
 Numbers are computed by walking the sympy tree with numpy (no code is generated).
-This module imports sympy; engine.custom_ops imports it only for documents with custom ops.
+This module imports sympy; engine.custom.definitions imports it only for documents with custom ops.
 """
 
 from __future__ import annotations

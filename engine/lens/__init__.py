@@ -1,0 +1,2 @@
+"""The teaching lens: gradients checked against finite differences (gradcheck), and each
+backward step's pattern in words (explain)."""
