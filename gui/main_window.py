@@ -91,8 +91,10 @@ class MainWindow(QMainWindow):
                                           self.inline_edit, self.quick_add, self.add_choice, self.open_quick_add)
         self.animation = AnimationActions(self, self.presenter, self.view, self.history_dock, self.menu)
         self.lens = LensActions(self, self.presenter, self.animation, self.editor, self.menu)
-        self.expressions = ExpressionActions(self)  # the expression bar and menu items: gui/expression/
-        self.custom_ops = CustomOpActions(self)  # Operation ▸ New Operation…: gui/custom_ops/
+        self.expressions = ExpressionActions(self, self.document, self.editor, self.scene, self.view, files, self.menu,
+                                             self.edit_actions, self.file_menu, self.show_message)
+        self.custom_ops = CustomOpActions(self, self.document, self.editor, self.scene, self.palette, self.quick_add,
+                                          self.context_menus, self.menu, self.show_message)
         self.resize(1400, 900)  # before the docks get their widths, which a smaller window would squeeze
         self._arrange_docks()
         self.training = TrainingActions(self, self.document, self.editor, self.scene, self.presenter, self.menu,

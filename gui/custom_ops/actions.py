@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt
-from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 
 from engine.custom.definitions import is_custom
 from engine.errors import StudioError
@@ -20,7 +20,12 @@ from gui.panels.palette import OP_ROLE
 from gui.qt_actions import make_action
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from engine.document import GraphDocument
+    from gui.canvas.scene import GraphScene
+    from gui.editing.context_menu import ContextMenus
+    from gui.editing.editor import GraphEditor
+    from gui.panels.palette import OpPalette
+    from gui.panels.quick_add import QuickAddPopup
 
 
 def _exec(dialog: OperationDialog) -> bool:
@@ -28,23 +33,28 @@ def _exec(dialog: OperationDialog) -> bool:
 
 
 class CustomOpActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QWidget, document: GraphDocument, editor: GraphEditor, scene: GraphScene,
+                 palette: OpPalette, quick_add: QuickAddPopup, context_menus: ContextMenus,
+                 menu: Callable[[str], QMenu], show_message: Callable[[str], object]) -> None:
         super().__init__(window)
         self.window = window
+        self.document, self.editor, self.scene = document, editor, scene
+        self.palette, self.quick_add = palette, quick_add
+        self.show_message = show_message
         self.new_operation = make_action(window, "new_operation", "&New Operation…", self.ask_new, ["Ctrl+Alt+N"],
                                          "Define an operation by its formula; its derivative is derived for you")
-        self.menu = window.menu("&Operation")
+        self.menu = menu("&Operation")
         self.menu.addAction(self.new_operation)
         self.confirm: Callable[[str], bool] = self._ask
         """Asks before deleting nodes with their op (tests answer for the person)."""
         self.open_dialog: Callable[[OperationDialog], bool] = _exec
         """Shows the dialog and says whether OK was pressed (tests fill it in and press OK)."""
-        tree = window.palette.tree
+        tree = palette.tree
         tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tree.customContextMenuRequested.connect(self._palette_menu)
-        window.context_menus.card_extensions.append(self._card_menu)
+        context_menus.card_extensions.append(self._card_menu)
         self._subscriptions = subscriptions_of(self)
-        self._subscriptions.subscribe(window.document.ops_changed, self._ops_changed)
+        self._subscriptions.subscribe(document.ops_changed, self._ops_changed)
 
     def detach(self) -> None:
         """Let go of the document (the window closes; it may outlive the window)."""
@@ -52,10 +62,10 @@ class CustomOpActions(QObject):
 
     # ------------------------------------------------------------------ actions
     def ask_new(self) -> None:
-        self._run(OperationDialog(self.window.document, None, self.window), "Define")
+        self._run(OperationDialog(self.document, None, self.window), "Define")
 
     def edit(self, name: str) -> None:
-        document = self.window.document
+        document = self.document
         definition = next((d for d in document.custom_ops() if d.name == name), None)
         if definition is not None:
             self._run(OperationDialog(document, definition, self.window), "Edit")
@@ -65,16 +75,16 @@ class CustomOpActions(QObject):
             if not self.open_dialog(dialog) or dialog.definitions is None:
                 return
             name = dialog.definition().name
-            command = SetCustomOpsCommand(self.window.document, dialog.definitions, f"{verb} operation {name}",
+            command = SetCustomOpsCommand(self.document, dialog.definitions, f"{verb} operation {name}",
                                           checked=dialog.registry)
-            if self.window.editor.push(command):
-                self.window.show_message(f"{verb.rstrip('e')}ed the operation {name}; "
+            if self.editor.push(command):
+                self.show_message(f"{verb.rstrip('e')}ed the operation {name}; "
                                          "it is in the palette under Custom.")
         finally:
             dialog.deleteLater()
 
     def delete(self, name: str) -> None:
-        document = self.window.document
+        document = self.document
         users = users_of(document, name)
         if users and not self.confirm(f"{len(users)} node{'s use' if len(users) != 1 else ' uses'} {name}: "
                                       f"{', '.join(document.name_of(n) for n in users[:6])}"
@@ -84,9 +94,9 @@ class CustomOpActions(QObject):
         try:
             command = delete_op_command(document, name)
         except StudioError as error:
-            self.window.show_message(f"{name} cannot be deleted: {sentence(error)}")
+            self.show_message(f"{name} cannot be deleted: {sentence(error)}")
             return
-        self.window.editor.push(command)
+        self.editor.push(command)
 
     def _ask(self, text: str) -> bool:
         answer = QMessageBox.question(self.window, "Delete Operation", text,
@@ -102,23 +112,22 @@ class CustomOpActions(QObject):
         return menu
 
     def _palette_menu(self, position: QPoint) -> None:
-        tree = self.window.palette.tree
+        tree = self.palette.tree
         item = tree.itemAt(position)
         name = item.data(0, OP_ROLE) if item is not None else None
-        op = self.window.document.registry.get(name) if name else None
+        op = self.document.registry.get(name) if name else None
         menu = self.menu_for(name) if op is not None and is_custom(op) else QMenu(self.window)
         if op is None or not is_custom(op):
             menu.addAction(self.new_operation)
         menu.exec(tree.viewport().mapToGlobal(position))
 
     def _card_menu(self, menu: QMenu, node_id: str) -> None:
-        op = self.window.document.op_of(node_id)
+        op = self.document.op_of(node_id)
         if is_custom(op):
             name = op.name
             menu.addAction(f"Edit Operation {name}…", lambda: self.edit(name)).setObjectName("edit_operation")
 
     def _ops_changed(self) -> None:
-        window = self.window
-        window.palette.set_registry(window.document.registry)
-        window.quick_add.set_registry(window.document.registry)
-        window.scene.rebuild()  # cards hold their op (its ports and texts)
+        self.palette.set_registry(self.document.registry)
+        self.quick_add.set_registry(self.document.registry)
+        self.scene.rebuild()  # cards hold their op (its ports and texts)

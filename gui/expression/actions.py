@@ -5,11 +5,12 @@ output); a refusal leaves the document untouched and is shown at the bar."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSizePolicy, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar
 
 from engine.errors import StudioError
 from engine.expression.builder import build_fragment
@@ -26,22 +27,31 @@ from gui.expression.dialog import NewFromExpressionDialog
 from gui.qt_actions import make_action
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from engine.document import GraphDocument
+    from gui.canvas.scene import GraphScene
+    from gui.canvas.view import GraphView
+    from gui.editing.actions import EditActions
+    from gui.editing.editor import GraphEditor
+    from gui.files.menu import FileMenu
+    from gui.files.session import FileSession
 
 SHOWN_TEXT = 48
 """How much of the typed text names the step in Edit ▸ Undo and the History panel."""
 
 
 class ExpressionActions:
-    """Uses the window's document, editor, scene, view, file session, menus, and its Edit
-    ▸ Paste and File ▸ Open actions as the places to put its own menu items."""
+    """Its menu items go beside Edit ▸ Paste, Edit ▸ Use as Output and File ▸ Open."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, document: GraphDocument, editor: GraphEditor, scene: GraphScene,
+                 view: GraphView, files: FileSession, menu: Callable[[str], QMenu], edit_actions: EditActions,
+                 file_menu: FileMenu, show_message: Callable[[str], object]) -> None:
         self.window = window
+        self.document, self.editor, self.scene, self.view, self.files = document, editor, scene, view, files
+        self.show_message = show_message
         self.bar = ExpressionBar(window)
         self.bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.bar.submitted.connect(self.build)
-        self.bar.field.escaped.connect(window.view.setFocus)
+        self.bar.field.escaped.connect(view.setFocus)
         self.toolbar = QToolBar("Expression Bar", window)
         self.toolbar.setObjectName("expression_toolbar")
         self.toolbar.setMovable(False)
@@ -55,11 +65,11 @@ class ExpressionActions:
         self.new_from_expression = make_action(window, "new_from_expression", "New from E&xpression…",
                                                self.ask_new, ["Ctrl+Shift+N"], "Start a new graph from statements")
         window.addActions([self.type_expression, self.copy_expression, self.new_from_expression])
-        edit = window.menu("&Edit")
-        edit.insertAction(window.edit_actions.paste, self.copy_expression)
-        edit.insertAction(window.edit_actions.set_output, self.type_expression)
-        window.menu("&File").insertAction(window.file_menu.open, self.new_from_expression)
-        window.menu("&View").addAction(self.toolbar.toggleViewAction())
+        edit = menu("&Edit")
+        edit.insertAction(edit_actions.paste, self.copy_expression)
+        edit.insertAction(edit_actions.set_output, self.type_expression)
+        menu("&File").insertAction(file_menu.open, self.new_from_expression)
+        menu("&View").addAction(self.toolbar.toggleViewAction())
 
     # ------------------------------------------------------------------ bar
     def focus(self) -> None:
@@ -70,9 +80,8 @@ class ExpressionActions:
         """Build the statements into the open document as one undo step."""
         if not text.strip():
             return
-        window = self.window
-        document = window.document
-        centre = window.view.mapToScene(window.view.viewport().rect().center())
+        document = self.document
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
         try:
             built = build_fragment(parse_program(text, document.registry), document)
             built = place_beside(built, document, (centre.x(), centre.y()))
@@ -96,20 +105,20 @@ class ExpressionActions:
         if not command.parts:
             self.bar.show_error("nothing new to build: every name is already on the canvas", None)
             return
-        if not window.editor.push(command):
+        if not self.editor.push(command):
             return
         self.bar.accept(text)
         new = [node_id for node_id, _ in built.nodes]
-        window.scene.select_nodes(new)
+        self.scene.select_nodes(new)
         if new:
             self._show(_bounds(built.nodes))
         count = len(new)
-        window.show_message(f"Built {count} node{'s' * (count != 1)}; the output is "
+        self.show_message(f"Built {count} node{'s' * (count != 1)}; the output is "
                             f"{document.name_of(built.output) if built.output else 'unchanged'}.")
 
     def _show(self, bounds: QRectF) -> None:
         """Scroll to the new cards; zoom out to the whole graph if they do not fit."""
-        view = self.window.view
+        view = self.view
         visible = view.mapToScene(view.viewport().rect()).boundingRect()
         if bounds.width() > visible.width() or bounds.height() > visible.height():
             view.fit_graph()
@@ -118,19 +127,18 @@ class ExpressionActions:
 
     # ---------------------------------------------------------- clipboard
     def copy(self) -> None:
-        window = self.window
-        chosen = window.scene.selected_node_ids()
-        if not len(window.document):
-            window.show_message("There is no graph to copy.")
+        chosen = self.scene.selected_node_ids()
+        if not len(self.document):
+            self.show_message("There is no graph to copy.")
             return
         try:
-            text = write_expression(window.document, chosen or None)
+            text = write_expression(self.document, chosen or None)
         except StudioError as error:
-            window.show_message(sentence(error))
+            self.show_message(sentence(error))
             return
         QGuiApplication.clipboard().setText(text)
         what = "the selection" if chosen else "the graph"
-        window.show_message(f"Copied {what} as an expression ({len(text.splitlines())} lines).")
+        self.show_message(f"Copied {what} as an expression ({len(text.splitlines())} lines).")
 
     # ------------------------------------------------------------ new graph
     def ask_new(self) -> None:
@@ -141,8 +149,8 @@ class ExpressionActions:
 
     def _open_built(self, dialog: NewFromExpressionDialog) -> None:
         document = dialog.document
-        if document is not None and self.window.files.adopt_new(document, "starting a graph from an expression"):
-            self.window.show_message(f"New graph from the expression “{document.name or 'untitled'}”.")
+        if document is not None and self.files.adopt_new(document, "starting a graph from an expression"):
+            self.show_message(f"New graph from the expression “{document.name or 'untitled'}”.")
 
 
 def _bounds(nodes: list[tuple[str, dict]]) -> QRectF:
