@@ -135,7 +135,8 @@ def test_export_draws_the_finished_tangent_pass_in_the_tangent_colour(tmp_path, 
         assert export_main([graph, str(out), *args]) == 0
         image = QImage(str(out))
         assert not image.isNull()
-        pixels[name] = bytes(image.convertToFormat(QImage.Format.Format_RGB32).constBits())
+        converted = image.convertToFormat(QImage.Format.Format_RGB32)  # alive while its bytes are copied
+        pixels[name] = bytes(converted.constBits())
         pictures[name] = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
     assert theme.TANGENT.name() in pictures["tangent"]
     assert theme.TANGENT.name() not in pictures["backward"]

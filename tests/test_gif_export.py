@@ -52,7 +52,10 @@ def test_a_range_covers_only_its_steps(qapp, seed_document):
 
 
 def rgb(image: QImage) -> bytes:
-    return bytes(image.convertToFormat(QImage.Format.Format_RGB32).constBits())
+    # The converted image must outlive the copy: constBits() of a temporary QImage points
+    # into memory freed as soon as the temporary goes (the bytes then differ now and then).
+    converted = image.convertToFormat(QImage.Format.Format_RGB32)
+    return bytes(converted.constBits())
 
 
 def test_frames_are_whole_drawings_with_tokens_on_the_wires(frames):
