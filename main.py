@@ -9,6 +9,7 @@ USAGE = """\
 usage: {prog} [GRAPH.json]
        {prog} eval GRAPH.json [--tangent NODE] [--check]
        {prog} export GRAPH.json OUT.png|OUT.svg [--stage input|forward|backward|tangent|STEP] [--seed NODE] [--scale S]
+                 [--explain]
        {prog} export GRAPH.json OUT.py [--torch]
        {prog} export GRAPH.json OUT.gif [--scale S] [--fps N]
        {prog} export GRAPH.json OUT.txt
@@ -101,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     from gui.command_line import first_word_problem, program_name
 
     if argv and argv[0] in ("-h", "--help"):
-        print(USAGE.format(prog=program_name()))
+        try:
+            print(USAGE.format(prog=program_name()), flush=True)
+        except BrokenPipeError:  # `--help | head`: the reader had enough; not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     if argv and argv[0] == "eval":
         return run_eval(argv[1:])
