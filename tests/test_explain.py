@@ -83,7 +83,12 @@ def test_relu_and_other_ops_in_words() -> None:
     exp = next(s for s in steps_of(op_document("exp", [0.5])) if isinstance(s, BackwardStep))
     assert explain(exp) == "exp: times exp(in0)." and np.isclose(exp.contribution, np.exp(0.5))
     sigmoid = next(s for s in steps_of(op_document("sigmoid", [0.5])) if isinstance(s, BackwardStep))
-    assert explain(sigmoid) == "sigmoid: times sigmoid·(1 − sigmoid)."
+    assert explain(sigmoid) == "sigmoid: times σ·(1 − σ)."
+    into_exponent = [s for s in steps_of(op_document("pow", [2.0, 3.0])) if isinstance(s, BackwardStep)
+                     and s.port == 1]
+    # x^y written out (bracketed), not "pow·ln x", which would read as a name times ln x
+    assert explain(into_exponent[0]) == "pow: times (in0^in1)·ln in0."
+    assert np.isclose(into_exponent[0].local, 8.0 * np.log(2.0))
 
 
 def test_bug_mode_says_the_arrivals_were_not_summed() -> None:

@@ -70,8 +70,9 @@ def _gate(step: BackwardStep) -> str:
     if not spec.elementwise:
         return f"{name}: {source}'s gradient is {fill(spec.vjp_text, names, grad='ḡ')}, ḡ the gradient of " \
                f"{step.target_name}."
-    # The output is named by its op ("1 − tanh²"), the inputs by the graph's names.
-    names["out"] = name
+    # The inputs by the graph's names; a function's own value by its symbol, as a textbook
+    # writes it ("1 − tanh²", "σ·(1 − σ)"), and x^y in full: "pow·ln x" would read as a name.
+    names["out"] = op.symbol if op.arity == 1 else fill(op.forward_text, names)  # fill brackets it
     return f"{name}: times {fill(spec.derivative, names)}{summed}."
 
 
