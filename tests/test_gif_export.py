@@ -60,8 +60,7 @@ def rgb(image: QImage) -> bytes:
 
 def test_frames_are_whole_drawings_with_tokens_on_the_wires(frames):
     # Each base, drawn again only where the scene changed, is what a whole drawing of the
-    # same scene gives (drawn while pieces() holds it there: showing a step again later
-    # may hang a wire's tags elsewhere, their place depends on where they were before).
+    # same scene gives, drawn while pieces() holds the scene at that frame.
     pieces = []
     for (base, patch, corner), frame in zip(frames.pieces(), frames.frames):
         pieces.append((base.copy(), patch, corner))
