@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from engine.custom.postfix import CALL, NUMBER, PORT, Postfix
 from engine.errors import FileFormatError, StudioError
-from engine.expression.program import Call, Expr, ExpressionError, Literal, Name, Place, walk
+from engine.expression.program import Call, Expr, ExpressionError, Literal, Name, Place, arguments, postorder, walk
 from engine.ops import Op, OpRegistry, PortSpec
 from engine.values import Value
 
@@ -308,35 +309,17 @@ def _local(numeric: Any) -> Any:
     return local
 
 
-class _Forward:
+class _Forward(Postfix):
     """The formula's value from its parsed tree and the built-in ops' forwards, so a custom
     op computes exactly what the same graph of built-in nodes would."""
 
     def __init__(self, expr: Expr, ports: Sequence[str], registry: OpRegistry) -> None:
         index = {port: i for i, port in enumerate(ports)}
-        self.steps: list[tuple[int, Any, int]] = []
-        stack: list[tuple[bool, Expr]] = [(False, expr)]
-        while stack:
-            made, node = stack.pop()
-            if isinstance(node, Literal):
-                self.steps.append((1, np.float64(node.value), 0))
-            elif isinstance(node, Name):
-                self.steps.append((0, index[node.name], 0))
-            elif made:
-                self.steps.append((2, registry[node.op].forward, len(node.args)))
-            else:
-                stack.append((True, node))
-                stack.extend((False, arg) for arg in reversed(node.args))
+        super().__init__([
+            (CALL, registry[node.op].forward, len(node.args)) if isinstance(node, Call)
+            else (PORT, index[node.name], 0) if isinstance(node, Name)
+            else (NUMBER, np.float64(node.value), 0)
+            for node in postorder(expr, arguments)])
 
     def __call__(self, *args: Value) -> Value:
-        results: list[Any] = []
-        for kind, payload, count in self.steps:
-            if kind == 0:
-                results.append(args[payload])
-            elif kind == 1:
-                results.append(payload)
-            else:
-                operands = results[len(results) - count:]
-                del results[len(results) - count:]
-                results.append(payload(*operands))
-        return results[0]
+        return self.run(args)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from engine.expression.program import Call, Expr, ExpressionError, Literal, Name
+from engine.custom.postfix import CALL, NUMBER, PORT, Postfix
+from engine.expression.program import Call, Expr, ExpressionError, Literal, Name, postorder
 from engine.expression.program import fold as fold_tree
 from engine.values import Value
 
@@ -133,7 +135,7 @@ def check_computable(expression: sp.Expr) -> None:
         raise NotComputable("an infinite or undefined constant")
 
 
-class Numeric:
+class Numeric(Postfix):
     """An expression compiled once into a postfix list of numpy steps, then computed per
     call without recursion and with numpy's warnings off: nan and inf flow through, as
     the built-in ops let them. Raises NotComputable at compile time for a piece it lacks."""
@@ -141,38 +143,19 @@ class Numeric:
     def __init__(self, expression: sp.Expr, ports: Sequence[str]) -> None:
         check_computable(expression)
         index = {port: i for i, port in enumerate(ports)}
-        self.steps: list[tuple[int, Any, int]] = []
-        """(kind, payload, count): 0 a port by index, 1 a number, 2 a node of `count` operands."""
-        stack: list[tuple[bool, sp.Expr]] = [(False, expression)]
-        while stack:
-            made, node = stack.pop()
-            if isinstance(node, sp.Symbol):
-                self.steps.append((0, index[node.name], 0))
-            elif isinstance(node, (sp.Number, sp.NumberSymbol)):
-                self.steps.append((1, np.float64(float(node)), 0))
-            elif made:
-                self.steps.append((2, node, len(node.args)))
-            else:
-                stack.append((True, node))
-                stack.extend((False, arg) for arg in reversed(node.args))
+        super().__init__([
+            (PORT, index[node.name], 0) if isinstance(node, sp.Symbol)
+            else (NUMBER, np.float64(float(node)), 0) if isinstance(node, (sp.Number, sp.NumberSymbol))
+            else (CALL, partial(_apply, node), len(node.args))
+            for node in postorder(expression, lambda node: node.args)])
 
     def __call__(self, args: Sequence[Value]) -> Value:
-        results: list[Any] = []
         with np.errstate(all="ignore"):
-            for kind, payload, count in self.steps:
-                if kind == 0:
-                    results.append(args[payload])
-                elif kind == 1:
-                    results.append(payload)
-                else:
-                    operands = results[len(results) - count:]
-                    del results[len(results) - count:]
-                    results.append(_apply(payload, operands))
-        result = results[0]
+            result = self.run(args)
         return result[()] if isinstance(result, np.ndarray) and result.ndim == 0 else result
 
 
-def _apply(node: sp.Expr, args: list[Any]) -> Any:
+def _apply(node: sp.Expr, *args: Any) -> Any:
     if isinstance(node, sp.Add):
         total = args[0]
         for arg in args[1:]:
@@ -202,7 +185,7 @@ def _apply(node: sp.Expr, args: list[Any]) -> Any:
     return _NUMPY[type(node)](args[0])
 
 
-def _fold(function: Callable[[Any, Any], Any], args: list[Any]) -> Any:
+def _fold(function: Callable[[Any, Any], Any], args: Sequence[Any]) -> Any:
     result = args[0]
     for arg in args[1:]:
         result = function(result, arg)

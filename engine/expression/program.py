@@ -8,13 +8,14 @@ An expression is a `Literal` (a number or a nested list of numbers), a `Name`, o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from engine.errors import StudioError
 
 T = TypeVar("T")
+N = TypeVar("N")
 
 
 @dataclass(frozen=True)
@@ -130,21 +131,34 @@ def walk(expr: Expr) -> Iterator[Expr]:
             pending.extend(reversed(node.args))
 
 
+def postorder(root: N, children: Callable[[N], Sequence[N]]) -> Iterator[N]:
+    """Every node of a tree after its children, left to right, without recursion (a long
+    chain of `+` is as deep as it is long). Parsed formulas and sympy trees both walk so."""
+    stack: list[tuple[bool, N]] = [(False, root)]
+    while stack:
+        made, node = stack.pop()
+        below = children(node)
+        if made or not below:
+            yield node
+        else:
+            stack.append((True, node))
+            stack.extend((False, child) for child in reversed(below))
+
+
+def arguments(node: Expr) -> tuple[Expr, ...]:
+    return node.args if isinstance(node, Call) else ()
+
+
 def fold(expr: Expr, leaf: Callable[[Literal | Name], T], call: Callable[[Call, list[T]], T]) -> T:
     """The expression computed bottom-up without recursion: `leaf` gives each literal's
     and name's result, `call` each call's from its arguments' results, in order."""
     results: list[T] = []
-    stack: list[tuple[bool, Expr]] = [(False, expr)]
-    while stack:
-        made, node = stack.pop()
-        if isinstance(node, (Literal, Name)):
-            results.append(leaf(node))
-        elif not made:
-            stack.append((True, node))
-            stack.extend((False, arg) for arg in reversed(node.args))
-        else:
+    for node in postorder(expr, arguments):
+        if isinstance(node, Call):
             count = len(node.args)
             args = results[len(results) - count:]
             del results[len(results) - count:]
             results.append(call(node, args))
+        else:
+            results.append(leaf(node))
     return results[0]
