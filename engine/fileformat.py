@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from engine import fastjson, strictjson
+from engine.atomic import kept_mode, write_atomic
 from engine.errors import BadValue, FileFormatError
 from engine.notes import parse_notes
 from engine.ops import OPS, Op, OpRegistry
@@ -334,30 +333,17 @@ def spec_to_data(spec: GraphSpec) -> dict[str, Any]:
     }
 
 
-def _mode_for(target: Path) -> int:
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)  # the only portable way to read it is to set it
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_json_atomic(path: str | os.PathLike[str], data: Any) -> None:
-    """Write beside the target, flush to disk, then replace: a crash never leaves half a file."""
-    target = Path(path)
+    """Write beside the target, flush to disk, then replace: a crash never leaves half a file.
+    The saved graph gets the mode any editor gives it: the existing file's, else what the
+    umask allows."""
     text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        # mkstemp makes the file private (0o600); the saved graph gets the mode any
-        # editor gives it: the existing file's, else what the umask allows.
-        os.chmod(temporary, _mode_for(target))
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    write_atomic(path, write, kept_mode(Path(path)))

@@ -6,17 +6,17 @@ sentence naming line and column); the builder and writer live beside it."""
 
 from engine.expression.parser import parse_formula, parse_program
 from engine.expression.program import (
-                                       Assign,
-                                       Call,
-                                       Definition,
-                                       Expr,
-                                       ExpressionError,
-                                       Literal,
-                                       Name,
-                                       Place,
-                                       Program,
-                                       Statement,
-                                       walk,
+    Assign,
+    Call,
+    Definition,
+    Expr,
+    ExpressionError,
+    Literal,
+    Name,
+    Place,
+    Program,
+    Statement,
+    walk,
 )
 
 __all__ = ["Assign", "Call", "Definition", "Expr", "ExpressionError", "Literal", "Name", "Place", "Program",

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from gui.command_line import CommandParser, UsageError
@@ -89,28 +87,10 @@ def build_main(argv: list[str]) -> int:
     return 0
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Beside the target, then replace: a failed export never leaves half a file."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def export_text(args: argparse.Namespace, parser: CommandParser) -> None:
     """`export GRAPH OUT.txt`: the graph in the expression language (what Copy as
     Expression copies). Raises ExportError or UsageError, and then writes nothing."""
+    from engine.atomic import write_text_atomic
     from engine.document import GraphDocument
     from engine.errors import StudioError
     from engine.expression.writer import write_expression
