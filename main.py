@@ -29,12 +29,11 @@ def _fail(message: str) -> int:
 
 
 def run_eval(argv: list[str]) -> int:
-    from gui.command_line import CommandParser, UsageError, usage
+    from gui.command_line import CommandParser, UsageError, answer_help
 
-    if any(arg in ("-h", "--help") for arg in argv):
-        print(f"usage: {usage('eval')}\n  Print every value and gradient as JSON; with --tangent NODE, also every\n"
-              "  node's tangent (forward mode seeded at the input node NODE); with --check, each\n"
-              "  input's gradient against central finite differences (\"numeric_grad\", \"check\").")
+    if answer_help("eval", argv, "  Print every value and gradient as JSON; with --tangent NODE, also every\n"
+                   "  node's tangent (forward mode seeded at the input node NODE); with --check, each\n"
+                   "  input's gradient against central finite differences (\"numeric_grad\", \"check\")."):
         return 0
     parser = CommandParser("eval", "Print values and gradients as JSON.")
     parser.add_argument("graph")

@@ -33,6 +33,14 @@ def usage(command: str) -> str:
     return f"{program_name()} {USAGES[command]}"
 
 
+def answer_help(command: str, argv: list[str], text: str) -> bool:
+    """`COMMAND -h` or `--help` anywhere: print the command's usage and `text`, and say so."""
+    if not any(arg in ("-h", "--help") for arg in argv):
+        return False
+    print(f"usage: {usage(command)}\n{text}")
+    return True
+
+
 class CommandParser(argparse.ArgumentParser):
     """argparse, but an error is a UsageError holding one line instead of usage text and exit."""
 

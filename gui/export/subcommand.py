@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from engine.trace import INPUT_STAGE, Phase
-from gui.command_line import CommandParser, UsageError, program_name, usage
+from gui.command_line import CommandParser, UsageError, answer_help, program_name, usage
 
 STAGES = (INPUT_STAGE, *Phase)
 """The named stages: before any step, and the end of each phase (`forward`, `backward`,
@@ -88,8 +88,7 @@ def export_main(argv: list[str]) -> int:
     status = export_by_suffix(argv)  # OUT.py (a script) or OUT.gif (the animation)
     if status is not None:
         return status
-    if any(arg in ("-h", "--help") for arg in argv):
-        print(f"usage: {usage('export')}\n{HELP}")
+    if answer_help("export", argv, HELP):
         return 0
     try:
         _export(argv)

@@ -74,10 +74,9 @@ def _build(argv: list[str]) -> None:
 
 
 def build_main(argv: list[str]) -> int:
-    from gui.command_line import usage
+    from gui.command_line import answer_help
 
-    if any(arg in ("-h", "--help") for arg in argv):
-        print(f"usage: {usage('build')}\n{HELP}")
+    if answer_help("build", argv, HELP):
         return 0
     try:
         _build(argv)

@@ -53,10 +53,9 @@ HELP = """\
 
 
 def train_main(argv: list[str]) -> int:
-    from gui.command_line import usage
+    from gui.command_line import answer_help
 
-    if any(arg in ("-h", "--help") for arg in argv):
-        print(f"usage: {usage('train')}\n{HELP}")
+    if answer_help("train", argv, HELP):
         return 0
     try:
         args = _parser().parse_args(argv)
