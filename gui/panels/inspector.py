@@ -166,14 +166,6 @@ class Inspector(QWidget):
         self.problem.setText(problem.message if problem else "")
         self.output_box.setChecked(evaluation.output == node_id)
 
-    def focus_value(self) -> None:
-        self.value_edit.setFocus()
-        self.value_edit.selectAll()
-
-    def focus_label(self) -> None:
-        self.label_edit.setFocus()
-        self.label_edit.selectAll()
-
     def _why_no_gradient(self, op) -> str:
         evaluation = self.presenter.evaluation
         if op.name == "constant":
